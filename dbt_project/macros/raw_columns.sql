@@ -1,0 +1,57 @@
+{#
+  Published files drift: a column is renamed (`Airport_fee` -> `airport_fee`), re-cased
+  (`PUlocationID`), added (`cbd_congestion_fee`, 2025+) or typed differently (DOUBLE vs BIGINT).
+  `with_expected_columns` unions a raw relation BY NAME with a zero-row template of every column
+  name any published variant uses, so staging can reference each name even when no file on disk
+  carries it (it is then NULL). DuckDB matches names case-insensitively, so casing variants fold
+  into one column.
+#}
+{% macro with_expected_columns(relation, columns) -%}
+    select * from {{ relation }}
+    union all by name
+    select
+    {%- for name in columns %}
+        null as "{{ name }}"{{ "," if not loop.last }}
+    {%- endfor %}
+    where false
+{%- endmacro %}
+
+{# The month a landed file belongs to, from its hive partition folder `month=YYYY-MM`. #}
+{% macro source_month_of(filename_column) -%}
+    regexp_extract({{ filename_column }}, 'month=(\d{4}-\d{2})', 1)
+{%- endmacro %}
+
+{# Parse a timestamp as published: ISO (with or without fractional seconds) or US M/D/YYYY. #}
+{% macro parse_timestamp(expr) -%}
+    coalesce(
+        try_cast({{ expr }} as timestamp),
+        try_strptime(cast({{ expr }} as varchar), ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%Y-%m-%dT%H:%M'])
+    )
+{%- endmacro %}
+
+{# Great-circle distance in kilometres between two WGS84 points. #}
+{% macro haversine_km(lat1, lon1, lat2, lon2) -%}
+    (2 * 6371.0088 * asin(sqrt(
+        pow(sin(radians({{ lat2 }} - {{ lat1 }}) / 2), 2)
+        + cos(radians({{ lat1 }})) * cos(radians({{ lat2 }}))
+        * pow(sin(radians({{ lon2 }} - {{ lon1 }}) / 2), 2)
+    )))
+{%- endmacro %}
+
+{#
+  Restrict a model to the incremental month window passed as vars (YYYY-MM, inclusive).
+  Months are validated by the Python side before they reach dbt; here they are re-checked so a
+  dbt user passing `--vars` gets the same protection.
+#}
+{% macro month_window_filter(month_column) -%}
+    {%- set start = var('start_month', none) -%}
+    {%- set end = var('end_month', none) -%}
+    {%- for m in [start, end] -%}
+        {%- if m is not none and not modules.re.fullmatch('\d{4}-(0[1-9]|1[0-2])', m | string) -%}
+            {{ exceptions.raise_compiler_error("start_month/end_month must look like YYYY-MM, got: " ~ m) }}
+        {%- endif -%}
+    {%- endfor -%}
+    true
+    {%- if start is not none %} and {{ month_column }} >= '{{ start }}'{% endif %}
+    {%- if end is not none %} and {{ month_column }} <= '{{ end }}'{% endif %}
+{%- endmacro %}

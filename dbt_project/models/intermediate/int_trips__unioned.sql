@@ -1,0 +1,107 @@
+{#
+  Every staged trip record of every mode in one shape, valid or not. `trip_id` is a stable hash
+  of the mode, the file name and the record's row in it, so re-landing the same file gives the
+  same ids and two identical records still get two ids.
+#}
+with yellow as (
+    select
+        'yellow_taxi' as mode,
+        source_month,
+        source_file,
+        source_row_number,
+        pickup_at,
+        dropoff_at,
+        trip_duration_minutes,
+        trip_distance_miles * 1.609344 as trip_distance_km,
+        pickup_location_id,
+        dropoff_location_id,
+        passenger_count,
+        payment_type,
+        fare_amount,
+        tip_amount,
+        tolls_amount,
+        congestion_surcharge_amount,
+        airport_fee_amount,
+        cbd_congestion_fee_amount,
+        total_amount,
+        cast(null as varchar) as bike_type,
+        cast(null as varchar) as member_type,
+        cast(null as varchar) as start_station_id,
+        cast(null as varchar) as end_station_id,
+        invalid_reason,
+        is_valid
+    from {{ ref('stg_tlc__yellow_taxi') }}
+),
+
+fhv as (
+    select
+        'fhv' as mode,
+        source_month,
+        source_file,
+        source_row_number,
+        pickup_at,
+        dropoff_at,
+        trip_duration_minutes,
+        cast(null as double) as trip_distance_km,
+        pickup_location_id,
+        dropoff_location_id,
+        cast(null as integer) as passenger_count,
+        cast(null as integer) as payment_type,
+        cast(null as double) as fare_amount,
+        cast(null as double) as tip_amount,
+        cast(null as double) as tolls_amount,
+        cast(null as double) as congestion_surcharge_amount,
+        cast(null as double) as airport_fee_amount,
+        cast(null as double) as cbd_congestion_fee_amount,
+        cast(null as double) as total_amount,
+        cast(null as varchar) as bike_type,
+        cast(null as varchar) as member_type,
+        cast(null as varchar) as start_station_id,
+        cast(null as varchar) as end_station_id,
+        invalid_reason,
+        is_valid
+    from {{ ref('stg_tlc__fhv_taxi') }}
+),
+
+citibike as (
+    select
+        'citibike' as mode,
+        source_month,
+        source_file,
+        source_row_number,
+        started_at as pickup_at,
+        ended_at as dropoff_at,
+        trip_duration_minutes,
+        trip_distance_km,
+        cast(null as integer) as pickup_location_id,
+        cast(null as integer) as dropoff_location_id,
+        cast(null as integer) as passenger_count,
+        cast(null as integer) as payment_type,
+        cast(null as double) as fare_amount,
+        cast(null as double) as tip_amount,
+        cast(null as double) as tolls_amount,
+        cast(null as double) as congestion_surcharge_amount,
+        cast(null as double) as airport_fee_amount,
+        cast(null as double) as cbd_congestion_fee_amount,
+        cast(null as double) as total_amount,
+        bike_type,
+        member_type,
+        start_station_id,
+        end_station_id,
+        invalid_reason,
+        is_valid
+    from {{ ref('stg_citibike__trips') }}
+),
+
+unioned as (
+    select * from yellow
+    union all
+    select * from fhv
+    union all
+    select * from citibike
+)
+
+select
+    md5(mode || '|' || regexp_extract(source_file, '[^/\\]+$') || '|' || source_row_number) as trip_id,
+    *
+from unioned

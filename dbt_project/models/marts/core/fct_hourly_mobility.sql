@@ -1,0 +1,86 @@
+{#
+  Trips per local hour, mode and pickup borough, zero-filled: every hour of every month that
+  has trips appears for every mode and borough, with 0 where nothing started. Bike trips have
+  no zone yet, so their borough is 'Unknown'.
+#}
+with months as (
+    select min(source_month) as first_month, max(source_month) as last_month
+    from {{ ref('fct_trips') }}
+),
+
+hours as (
+    select range as pickup_hour
+    from months,
+        range(
+            strptime(first_month, '%Y-%m'),
+            strptime(last_month, '%Y-%m') + interval 1 month,
+            interval 1 hour
+        )
+),
+
+modes as (
+    select * from (values ('yellow_taxi'), ('fhv'), ('citibike')) as m(mode)
+),
+
+boroughs as (
+    select distinct borough as pickup_borough from {{ ref('dim_location') }}
+    union
+    select 'Unknown'
+),
+
+grid as (
+    select h.pickup_hour, m.mode, b.pickup_borough
+    from hours as h
+    cross join modes as m
+    cross join boroughs as b
+),
+
+trips as (
+    select
+        pickup_hour,
+        mode,
+        pickup_borough,
+        count(*) as trip_count,
+        sum(trip_duration_minutes) as total_duration_minutes,
+        sum(trip_distance_km) as total_distance_km,
+        sum(passenger_count) as total_passengers,
+        sum(fare_amount) as total_fare_amount,
+        sum(tip_amount) as total_tip_amount,
+        sum(total_amount) as total_amount
+    from {{ ref('fct_trips') }}
+    group by 1, 2, 3
+)
+
+select
+    md5(g.pickup_hour || '|' || g.mode || '|' || g.pickup_borough) as hourly_mobility_id,
+    g.pickup_hour,
+    cast(g.pickup_hour as date) as pickup_date,
+    hour(g.pickup_hour) as pickup_hour_of_day,
+    g.mode,
+    g.pickup_borough,
+    coalesce(t.trip_count, 0) as trip_count,
+    coalesce(t.total_duration_minutes, 0) as total_duration_minutes,
+    coalesce(t.total_distance_km, 0) as total_distance_km,
+    coalesce(t.total_passengers, 0) as total_passengers,
+    coalesce(t.total_fare_amount, 0) as total_fare_amount,
+    coalesce(t.total_tip_amount, 0) as total_tip_amount,
+    coalesce(t.total_amount, 0) as total_amount,
+    d.is_weekend,
+    d.is_holiday,
+    d.is_business_day,
+    tm.day_part,
+    tm.is_rush_hour,
+    w.temperature_c,
+    w.precipitation_mm,
+    w.weather_condition,
+    w.temperature_band,
+    w.precipitation_intensity,
+    w.is_wet_hour,
+    w.is_adverse_weather,
+    w.is_good_cycling_weather
+from grid as g
+left join trips as t
+    on t.pickup_hour = g.pickup_hour and t.mode = g.mode and t.pickup_borough = g.pickup_borough
+left join {{ ref('dim_date') }} as d on d.date_day = cast(g.pickup_hour as date)
+left join {{ ref('dim_time') }} as tm on tm.hour_of_day = hour(g.pickup_hour)
+left join {{ ref('dim_weather') }} as w on w.weather_hour = g.pickup_hour

@@ -1,0 +1,68 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='source_month',
+        on_schema_change='append_new_columns',
+    )
+}}
+{#
+  One row per valid trip of every mode. Built month by month: with `start_month`/`end_month`
+  vars only those months are read and each of them replaces its previous rows exactly
+  (delete+insert on `source_month`); without them every month on disk is (re)built.
+  Weather joins on the local pickup hour, which `dim_weather` holds exactly once.
+#}
+with trips as (
+    select *
+    from {{ ref('int_trips__unioned') }}
+    where is_valid
+      and {{ month_window_filter('source_month') }}
+)
+
+select
+    t.trip_id,
+    t.mode,
+    t.source_month,
+    regexp_extract(t.source_file, '[^/\\]+$') as source_file_name,
+    t.source_row_number,
+    t.pickup_at,
+    t.dropoff_at,
+    cast(t.pickup_at as date) as pickup_date,
+    cast(strftime(t.pickup_at, '%Y%m%d') as integer) as pickup_date_key,
+    date_trunc('hour', t.pickup_at) as pickup_hour,
+    hour(t.pickup_at) as pickup_hour_of_day,
+    t.trip_duration_minutes,
+    t.trip_distance_km,
+    t.trip_distance_km / 1.609344 as trip_distance_miles,
+    t.pickup_location_id,
+    t.dropoff_location_id,
+    coalesce(pl.borough, 'Unknown') as pickup_borough,
+    coalesce(dl.borough, 'Unknown') as dropoff_borough,
+    t.passenger_count,
+    t.payment_type,
+    t.payment_type = 1 as is_card_payment,
+    t.fare_amount,
+    t.tip_amount,
+    t.tolls_amount,
+    t.congestion_surcharge_amount,
+    t.airport_fee_amount,
+    t.cbd_congestion_fee_amount,
+    t.total_amount,
+    t.bike_type,
+    t.member_type,
+    t.start_station_id,
+    t.end_station_id,
+    w.weather_hour,
+    w.temperature_c,
+    w.precipitation_mm,
+    w.snowfall_cm,
+    w.weather_condition,
+    w.temperature_band,
+    w.precipitation_intensity,
+    w.is_wet_hour,
+    w.is_adverse_weather,
+    w.is_good_cycling_weather
+from trips as t
+left join {{ ref('dim_location') }} as pl on pl.location_id = t.pickup_location_id
+left join {{ ref('dim_location') }} as dl on dl.location_id = t.dropoff_location_id
+left join {{ ref('dim_weather') }} as w on w.weather_hour = date_trunc('hour', t.pickup_at)

@@ -1,0 +1,81 @@
+{#
+  One row per published Citi Bike trip, whichever of the three historical schemas its file uses:
+    * v3 (2021-02 onwards): ride_id, rideable_type, started_at, ended_at, ..., member_casual
+    * legacy lower case (2013-2021): tripduration, starttime, stoptime, ..., usertype, birth year, gender
+    * legacy Title Case (some 2015-2017 files): Trip Duration, Start Time, ..., User Type, ...
+  DuckDB folds the case of names, so `Start Station ID` and `start station id` are one column;
+  only the Title Case names spelled differently (`Trip Duration`, `Bike ID`, ...) need their own.
+  Legacy `Subscriber` maps to member and `Customer` to casual. Station ids stay text
+  (`JC105`, `4953.04`).
+#}
+with raw as (
+    {{ with_expected_columns(source('citibike', 'tripdata'), [
+        'ride_id', 'rideable_type', 'started_at', 'ended_at', 'start_station_name',
+        'start_station_id', 'end_station_name', 'end_station_id', 'start_lat', 'start_lng',
+        'end_lat', 'end_lng', 'member_casual',
+        'tripduration', 'starttime', 'stoptime', 'start station id', 'start station name',
+        'start station latitude', 'start station longitude', 'end station id', 'end station name',
+        'end station latitude', 'end station longitude', 'bikeid', 'usertype', 'birth year',
+        'gender',
+        'Trip Duration', 'Start Time', 'Stop Time', 'Bike ID', 'User Type'
+    ]) }}
+),
+
+typed as (
+    select
+        filename as source_file,
+        file_row_number as source_row_number,
+        {{ source_month_of('filename') }} as source_month,
+        case when ride_id is not null then 'v3' else 'legacy' end as source_schema,
+        cast(ride_id as varchar) as ride_id,
+        {{ parse_timestamp('coalesce(started_at, starttime, "Start Time")') }} as started_at,
+        {{ parse_timestamp('coalesce(ended_at, stoptime, "Stop Time")') }} as ended_at,
+        try_cast(coalesce(tripduration, "Trip Duration") as double) as published_duration_seconds,
+        nullif(trim(cast(coalesce(start_station_id, "start station id") as varchar)), '') as start_station_id,
+        nullif(trim(cast(coalesce(start_station_name, "start station name") as varchar)), '') as start_station_name,
+        nullif(trim(cast(coalesce(end_station_id, "end station id") as varchar)), '') as end_station_id,
+        nullif(trim(cast(coalesce(end_station_name, "end station name") as varchar)), '') as end_station_name,
+        try_cast(coalesce(start_lat, "start station latitude") as double) as start_lat,
+        try_cast(coalesce(start_lng, "start station longitude") as double) as start_lng,
+        try_cast(coalesce(end_lat, "end station latitude") as double) as end_lat,
+        try_cast(coalesce(end_lng, "end station longitude") as double) as end_lng,
+        case
+            when rideable_type is not null then lower(cast(rideable_type as varchar))
+            else 'classic_bike'
+        end as bike_type,
+        nullif(trim(cast(coalesce(bikeid, "Bike ID") as varchar)), '') as bike_id,
+        case lower(trim(cast(coalesce(member_casual, usertype, "User Type") as varchar)))
+            when 'member' then 'member'
+            when 'subscriber' then 'member'
+            when 'casual' then 'casual'
+            when 'customer' then 'casual'
+        end as member_type,
+        try_cast(try_cast("birth year" as double) as integer) as rider_birth_year,
+        try_cast(try_cast(gender as double) as integer) as rider_gender_code
+    from raw
+),
+
+measured as (
+    select
+        *,
+        date_diff('millisecond', started_at, ended_at) / 60000.0 as trip_duration_minutes,
+        {{ haversine_km('start_lat', 'start_lng', 'end_lat', 'end_lng') }} as trip_distance_km
+    from typed
+)
+
+select
+    *,
+    case
+        when started_at is null or ended_at is null then 'missing_timestamp'
+        when year(started_at) < 2001 or year(ended_at) < 2001 then 'sentinel_timestamp'
+        when ended_at < started_at then 'dropoff_before_pickup'
+        when ended_at = started_at then 'zero_duration'
+        when trip_duration_minutes > {{ var('max_trip_hours') }} * 60 then 'excessive_duration'
+        when strftime(started_at, '%Y-%m') <> source_month then 'outside_file_month'
+        when start_lat is null or start_lng is null or start_lat = 0 or start_lng = 0
+            then 'missing_location'
+        when trip_distance_km > {{ var('max_bike_km') }} then 'invalid_distance'
+        when member_type is null then 'unknown_member_type'
+    end as invalid_reason,
+    invalid_reason is null as is_valid
+from measured

@@ -1,0 +1,47 @@
+{#
+  One row per published FHV (non high-volume for-hire vehicle) record. Column casing changed over
+  the years (`PUlocationID` / `PULocationID`, `dropOff_datetime`, `SR_Flag` / `sr_flag`); DuckDB folds
+  case, so each variant lands in one column. Trips without a pickup zone are valid: the TLC
+  publishes many of them.
+#}
+with raw as (
+    {{ with_expected_columns(source('tlc', 'fhv_tripdata'), [
+        'dispatching_base_num', 'pickup_datetime', 'dropOff_datetime', 'PUlocationID',
+        'DOlocationID', 'SR_Flag', 'Affiliated_base_number'
+    ]) }}
+),
+
+typed as (
+    select
+        filename as source_file,
+        file_row_number as source_row_number,
+        {{ source_month_of('filename') }} as source_month,
+        upper(trim(cast(dispatching_base_num as varchar))) as dispatching_base_number,
+        upper(trim(cast("Affiliated_base_number" as varchar))) as affiliated_base_number,
+        {{ parse_timestamp('pickup_datetime') }} as pickup_at,
+        {{ parse_timestamp('"dropOff_datetime"') }} as dropoff_at,
+        try_cast(try_cast("PUlocationID" as double) as integer) as pickup_location_id,
+        try_cast(try_cast("DOlocationID" as double) as integer) as dropoff_location_id,
+        coalesce(try_cast(try_cast("SR_Flag" as double) as integer), 0) = 1 as is_shared_ride
+    from raw
+),
+
+measured as (
+    select
+        *,
+        date_diff('second', pickup_at, dropoff_at) / 60.0 as trip_duration_minutes
+    from typed
+)
+
+select
+    *,
+    case
+        when pickup_at is null or dropoff_at is null then 'missing_timestamp'
+        when year(pickup_at) < 2001 or year(dropoff_at) < 2001 then 'sentinel_timestamp'
+        when dropoff_at < pickup_at then 'dropoff_before_pickup'
+        when dropoff_at = pickup_at then 'zero_duration'
+        when trip_duration_minutes > {{ var('max_trip_hours') }} * 60 then 'excessive_duration'
+        when strftime(pickup_at, '%Y-%m') <> source_month then 'outside_file_month'
+    end as invalid_reason,
+    invalid_reason is null as is_valid
+from measured

@@ -1,0 +1,69 @@
+{#
+  One row per published yellow-taxi record. Every naming variant the TLC (and its republishers)
+  used is folded into one snake_case column; invalid records are kept and flagged with the first
+  reason that applies, never dropped.
+#}
+with raw as (
+    {{ with_expected_columns(source('tlc', 'yellow_tripdata'), [
+        'VendorID', 'vendor_id', 'tpep_pickup_datetime', 'pickup_datetime',
+        'tpep_dropoff_datetime', 'dropoff_datetime', 'passenger_count', 'trip_distance',
+        'RatecodeID', 'rate_code_id', 'store_and_fwd_flag', 'PULocationID', 'pickup_location_id',
+        'DOLocationID', 'dropoff_location_id', 'payment_type', 'fare_amount', 'extra', 'mta_tax',
+        'tip_amount', 'tolls_amount', 'improvement_surcharge', 'total_amount',
+        'congestion_surcharge', 'Airport_fee', 'cbd_congestion_fee'
+    ]) }}
+),
+
+typed as (
+    select
+        filename as source_file,
+        file_row_number as source_row_number,
+        {{ source_month_of('filename') }} as source_month,
+        try_cast(coalesce("VendorID", vendor_id) as double)::integer as vendor_id,
+        {{ parse_timestamp('coalesce(tpep_pickup_datetime, pickup_datetime)') }} as pickup_at,
+        {{ parse_timestamp('coalesce(tpep_dropoff_datetime, dropoff_datetime)') }} as dropoff_at,
+        try_cast(try_cast(passenger_count as double) as integer) as passenger_count,
+        try_cast(trip_distance as double) as trip_distance_miles,
+        try_cast(try_cast(coalesce("RatecodeID", rate_code_id) as double) as integer) as rate_code_id,
+        cast(store_and_fwd_flag as varchar) as store_and_fwd_flag,
+        try_cast(try_cast(coalesce("PULocationID", pickup_location_id) as double) as integer) as pickup_location_id,
+        try_cast(try_cast(coalesce("DOLocationID", dropoff_location_id) as double) as integer) as dropoff_location_id,
+        try_cast(try_cast(payment_type as double) as integer) as payment_type,
+        try_cast(fare_amount as double) as fare_amount,
+        try_cast(extra as double) as extra_amount,
+        try_cast(mta_tax as double) as mta_tax_amount,
+        try_cast(tip_amount as double) as tip_amount,
+        try_cast(tolls_amount as double) as tolls_amount,
+        try_cast(improvement_surcharge as double) as improvement_surcharge_amount,
+        try_cast(total_amount as double) as total_amount,
+        try_cast(congestion_surcharge as double) as congestion_surcharge_amount,
+        try_cast("Airport_fee" as double) as airport_fee_amount,
+        try_cast(cbd_congestion_fee as double) as cbd_congestion_fee_amount
+    from raw
+),
+
+measured as (
+    select
+        *,
+        date_diff('second', pickup_at, dropoff_at) / 60.0 as trip_duration_minutes
+    from typed
+)
+
+select
+    *,
+    case
+        when pickup_at is null or dropoff_at is null then 'missing_timestamp'
+        when year(pickup_at) < 2001 or year(dropoff_at) < 2001 then 'sentinel_timestamp'
+        when dropoff_at < pickup_at then 'dropoff_before_pickup'
+        when dropoff_at = pickup_at then 'zero_duration'
+        when trip_duration_minutes > {{ var('max_trip_hours') }} * 60 then 'excessive_duration'
+        when strftime(pickup_at, '%Y-%m') <> source_month then 'outside_file_month'
+        when trip_distance_miles is null or trip_distance_miles < 0
+            or trip_distance_miles > {{ var('max_taxi_miles') }} then 'invalid_distance'
+        when trip_distance_miles / (trip_duration_minutes / 60.0) > {{ var('max_taxi_mph') }}
+            then 'impossible_speed'
+        when fare_amount < 0 and payment_type in (3, 4) then 'refund_or_void'
+        when fare_amount is null or fare_amount < 0 then 'negative_fare'
+    end as invalid_reason,
+    invalid_reason is null as is_valid
+from measured

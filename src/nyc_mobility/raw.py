@@ -1,0 +1,151 @@
+"""The raw layer on disk: where each source's monthly files are landed.
+
+Both the sample generator and the downloaders hand files *as published* (parquet, zipped CSV,
+Open-Meteo JSON, the zone lookup CSV) to the functions here, which land them under::
+
+    {raw_dir}/tlc_yellow/month=YYYY-MM/yellow_tripdata_YYYY-MM.parquet
+    {raw_dir}/tlc_fhv/month=YYYY-MM/fhv_tripdata_YYYY-MM.parquet
+    {raw_dir}/citibike/month=YYYY-MM/<csv name>.parquet     (one per CSV inside the zip)
+    {raw_dir}/weather/month=YYYY-MM/<response>.json
+    {raw_dir}/zones/taxi_zone_lookup.csv
+
+That is the only layout the dbt sources read. Every write goes to a temporary name in the same
+folder and is renamed into place, so dbt never sees a half-written file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from nyc_mobility.months import parse_month
+
+TRIP_SOURCES = ("tlc_yellow", "tlc_fhv", "citibike")
+MONTHLY_SOURCES = (*TRIP_SOURCES, "weather")
+ALL_SOURCES = (*MONTHLY_SOURCES, "zones")
+ZONE_LOOKUP_NAME = "taxi_zone_lookup.csv"
+
+
+class RawFileError(ValueError):
+    """A published file that cannot be landed; the message names the file and the problem."""
+
+
+def month_dir(raw_dir: Path, source: str, month: str) -> Path:
+    if source not in MONTHLY_SOURCES:
+        raise ValueError(f"unknown monthly source {source!r}; expected one of {MONTHLY_SOURCES}")
+    parse_month(month)
+    return Path(raw_dir) / source / f"month={month}"
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it onto ``target`` only on success."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def land_file(src: Path, raw_dir: Path, source: str, month: str, *, name: str | None = None) -> Path:
+    """Land a published parquet or JSON file unchanged (copied, then renamed into place)."""
+    src = Path(src)
+    target = month_dir(raw_dir, source, month) / (name or src.name)
+    with atomic_path(target) as tmp:
+        shutil.copyfile(src, tmp)
+    return target
+
+
+def land_csv_as_parquet(
+    src: Path, raw_dir: Path, source: str, month: str, *, name: str | None = None
+) -> Path:
+    """Land a published CSV as parquet with every value kept as text (meaning unchanged)."""
+    src = Path(src)
+    stem = (name or src.name).removesuffix(".csv")
+    target = month_dir(raw_dir, source, month) / f"{stem}.parquet"
+    with atomic_path(target) as tmp:
+        _csv_to_parquet(src, tmp)
+    return target
+
+
+def _csv_to_parquet(src: Path, dest: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect(config={"autoinstall_known_extensions": False})
+    try:
+        rel = con.read_csv(str(src), header=True, all_varchar=True, sample_size=-1)
+        rel.write_parquet(str(dest), compression="zstd")
+    except duckdb.Error as exc:  # a broken quote, an empty file, ...
+        raise RawFileError(f"{src}: not a readable CSV ({exc})") from exc
+    finally:
+        con.close()
+
+
+def land_citibike_zip(zip_path: Path, raw_dir: Path, month: str) -> list[Path]:
+    """Land every trip CSV inside a published Citi Bike zip as parquet.
+
+    ``__MACOSX/`` entries and non-CSV members are ignored; a zip without any CSV is an error.
+    """
+    zip_path = Path(zip_path)
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except zipfile.BadZipFile as exc:
+        raise RawFileError(f"{zip_path}: not a valid zip archive ({exc})") from exc
+    landed: list[Path] = []
+    with archive, tempfile.TemporaryDirectory(prefix="nyc-mobility-unzip-") as tmp:
+        members = [m for m in archive.namelist() if _is_trip_csv(m)]
+        if not members:
+            raise RawFileError(f"{zip_path}: the archive holds no trip CSV")
+        for member in members:
+            extracted = Path(archive.extract(member, tmp))
+            landed.append(
+                land_csv_as_parquet(extracted, raw_dir, "citibike", month, name=Path(member).name)
+            )
+    return landed
+
+
+def _is_trip_csv(member: str) -> bool:
+    parts = Path(member).parts
+    return (
+        member.lower().endswith(".csv")
+        and "__MACOSX" not in parts
+        and not Path(member).name.startswith("._")
+    )
+
+
+def land_zone_lookup(src: Path, raw_dir: Path) -> Path:
+    target = Path(raw_dir) / "zones" / ZONE_LOOKUP_NAME
+    with atomic_path(target) as tmp:
+        shutil.copyfile(src, tmp)
+    return target
+
+
+def landed_months(raw_dir: Path) -> dict[str, list[str]]:
+    """The months present on disk for each monthly source."""
+    result: dict[str, list[str]] = {}
+    for source in MONTHLY_SOURCES:
+        folder = Path(raw_dir) / source
+        months = sorted(
+            p.name.removeprefix("month=")
+            for p in folder.glob("month=*")
+            if p.is_dir() and any(not f.name.startswith(".") for f in p.iterdir())
+        )
+        result[source] = months
+    return result
+
+
+def missing_sources(raw_dir: Path) -> list[str]:
+    """Sources the dbt project needs that have no landed file yet."""
+    missing = [s for s, months in landed_months(raw_dir).items() if not months]
+    if not (Path(raw_dir) / "zones" / ZONE_LOOKUP_NAME).exists():
+        missing.append("zones")
+    return missing
