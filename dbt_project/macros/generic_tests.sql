@@ -56,3 +56,17 @@ select expected.n * keys.k as expected_rows, actual.n as actual_rows
 from expected, keys, actual
 where expected.n * keys.k <> actual.n
 {% endtest %}
+
+{% test row_count_equals(model, expected) %}
+select count(*) as actual_rows
+from {{ model }}
+having count(*) <> {{ expected }}
+{% endtest %}
+
+{# sum(column) in this model equals the row count of another model (conservation of trips). #}
+{% test sum_equals_row_count(model, column_name, compare_model) %}
+select total, compared
+from (select sum({{ column_name }}) as total from {{ model }}),
+     (select count(*) as compared from {{ compare_model }})
+where total is distinct from compared
+{% endtest %}
