@@ -1,0 +1,87 @@
+"""Every dbt model as a Dagster asset, grouped by layer, with dbt tests as asset checks."""
+
+
+import shutil
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from nyc_mobility.dbt_args import build_args, invocation_target_path
+from nyc_mobility.project import dbt_project
+from nyc_mobility.settings import Settings
+
+DBT_OP_NAME = "dbt_analytics_assets"
+LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}
+
+
+def layer_of(fqn: list[str]) -> str:
+    """The group of a dbt node from its path: staging, intermediate, marts or semantic."""
+    parts = fqn[1:-1]
+    if parts[:2] == ["marts", "semantic"]:
+        return "semantic"
+    if parts and parts[0] in LAYER_GROUPS:
+        return LAYER_GROUPS[parts[0]]
+    return "dbt"
+
+
+class NycMobilityTranslator(DagsterDbtTranslator):
+    """Groups assets by layer; sources become ``raw/<source>/<table>`` keys upstream of staging."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return "raw"
+        return layer_of(list(dbt_resource_props["fqn"]))
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey(["raw", dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+
+def translator() -> NycMobilityTranslator:
+    return NycMobilityTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
+    project = dbt_project()
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        name=DBT_OP_NAME,
+        dagster_dbt_translator=translator(),
+    )
+    def dbt_analytics_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        settings.dbt_artifacts_dir.mkdir(parents=True, exist_ok=True)
+        settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+        invocation = dbt.cli(
+            build_args(settings),
+            context=context,
+            target_path=invocation_target_path(settings, context.run_id),
+        )
+        yield from invocation.stream()
+
+    return dbt_analytics_assets
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this interpreter (works in a venv that is not activated)."""
+    scripts = Path(sys.executable).parent
+    for name in ("dbt", "dbt.exe"):
+        if (scripts / name).exists():
+            return str(scripts / name)
+    return shutil.which("dbt") or "dbt"
+
+
+def dbt_resource(settings: Settings) -> DbtCliResource:
+    project = dbt_project()
+    return DbtCliResource(
+        project_dir=project,
+        profiles_dir=str(project.profiles_dir),
+        target=settings.target,
+        dbt_executable=dbt_executable(),
+    )

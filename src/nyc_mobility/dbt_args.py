@@ -1,0 +1,49 @@
+"""dbt command lines, built by small pure functions (tested directly)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from nyc_mobility.months import format_month, parse_month
+from nyc_mobility.settings import Settings
+
+
+def dbt_vars(settings: Settings, *, start_month: str | None = None, end_month: str | None = None) -> dict[str, Any]:
+    """The vars every invocation passes: where the warehouse and the raw files are, and the months."""
+    values: dict[str, Any] = {
+        "duckdb_path": str(settings.warehouse_path),
+        "raw_dir": str(settings.raw_dir),
+    }
+    if start_month is not None:
+        values["start_month"] = format_month(parse_month(start_month))
+    if end_month is not None:
+        values["end_month"] = format_month(parse_month(end_month))
+    if start_month and end_month and values["start_month"] > values["end_month"]:
+        raise ValueError(f"start_month {start_month} is after end_month {end_month}")
+    return values
+
+
+def vars_arg(values: Mapping[str, Any]) -> list[str]:
+    return ["--vars", json.dumps(dict(values), sort_keys=True)]
+
+
+def build_args(
+    settings: Settings, *, start_month: str | None = None, end_month: str | None = None,
+    full_refresh: bool = False,
+) -> list[str]:
+    """``dbt build`` with the project's vars (selection is added by dagster-dbt from the run)."""
+    args = ["build", *vars_arg(dbt_vars(settings, start_month=start_month, end_month=end_month))]
+    if settings.dbt_threads is not None:
+        args += ["--threads", str(settings.dbt_threads)]
+    if full_refresh:
+        args.append("--full-refresh")
+    return args
+
+
+def invocation_target_path(settings: Settings, run_id: str, step: str = "dbt") -> Path:
+    """A fresh dbt target folder for one invocation, under the user's data directory."""
+    safe_run = "".join(c for c in run_id if c.isalnum() or c == "-")[:36] or "adhoc"
+    return settings.dbt_artifacts_dir / "runs" / f"{safe_run}-{step}"

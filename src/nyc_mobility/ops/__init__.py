@@ -1,0 +1,1 @@
+"""Operations around the pipeline: schedules, retention."""

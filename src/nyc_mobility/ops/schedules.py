@@ -1,0 +1,27 @@
+"""The daily build schedule."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+DAILY_SCHEDULE_NAME = "daily_dbt_build"
+BUILD_JOB_NAME = "dbt_build"
+
+
+def build_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
+    return dg.define_asset_job(
+        BUILD_JOB_NAME,
+        selection=selection,
+        description="dbt build of every model (models, then their tests as asset checks).",
+    )
+
+
+def daily_build_schedule(job: dg.UnresolvedAssetJobDefinition, cron: str) -> dg.ScheduleDefinition:
+    return dg.ScheduleDefinition(
+        name=DAILY_SCHEDULE_NAME,
+        job=job,
+        cron_schedule=cron,
+        execution_timezone="UTC",
+        description=f"Runs `dbt build` over every model on the cron '{cron}' (UTC).",
+        default_status=dg.DefaultScheduleStatus.STOPPED,
+    )

@@ -1,0 +1,93 @@
+"""One settings object for paths, dbt target, schedule and retention.
+
+Built from keyword arguments (the factory, the Component) or from ``NYC_MOBILITY_*`` environment
+variables (``nyc_mobility.definitions``, the CLI). Every path is the user's choice: nothing is
+written inside the installed package.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DEFAULT_CRON = "0 2 * * *"
+ENV_PREFIX = "NYC_MOBILITY_"
+Target = Literal["dev", "prod"]
+Source = Literal["sample", "official"]
+
+
+class Settings(BaseModel):
+    """Where the pipeline reads and writes, and how it is scheduled."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    data_dir: Path = Field(default_factory=lambda: Path("data"))
+    duckdb_path: Path | None = None
+    target: Target = "dev"
+    cron: str = DEFAULT_CRON
+    log_retention_days: int = Field(default=30, ge=1, le=3650)
+    source: Source = "sample"
+    dbt_threads: int | None = Field(default=None, ge=1, le=64)
+    sample_start: str = "2024-10"
+    sample_end: str = "2024-11"
+    sample_scale: float = Field(default=0.002, gt=0, le=10)
+
+    @field_validator("sample_start", "sample_end")
+    @classmethod
+    def _valid_month(cls, value: str) -> str:
+        from nyc_mobility.months import format_month, parse_month
+
+        return format_month(parse_month(value))
+
+    @field_validator("data_dir", "duckdb_path", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return None if value is None else Path(os.path.expanduser(value)).absolute()
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from dagster._utils.schedules import is_valid_cron_string
+
+        if not is_valid_cron_string(value):
+            raise ValueError(f"invalid cron expression {value!r} (expected 5 fields, e.g. '0 2 * * *')")
+        return value
+
+    @model_validator(mode="after")
+    def _default_duckdb_path(self) -> Settings:
+        if self.duckdb_path is None:
+            object.__setattr__(self, "duckdb_path", self.data_dir / "warehouse" / "nyc_mobility.duckdb")
+        return self
+
+    @property
+    def warehouse_path(self) -> Path:
+        assert self.duckdb_path is not None
+        return self.duckdb_path
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def dbt_artifacts_dir(self) -> Path:
+        """dbt target folders (one per invocation) and logs."""
+        return self.data_dir / "dbt"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from ``NYC_MOBILITY_*`` variables; keyword overrides win."""
+        env = os.environ if environ is None else environ
+        names = {
+            "data_dir": "DATA_DIR", "duckdb_path": "DUCKDB_PATH", "target": "TARGET",
+            "cron": "CRON", "log_retention_days": "LOG_RETENTION_DAYS", "source": "SOURCE",
+            "dbt_threads": "DBT_THREADS", "sample_start": "SAMPLE_START",
+            "sample_end": "SAMPLE_END", "sample_scale": "SAMPLE_SCALE",
+        }
+        values: dict[str, object] = {
+            field: env[ENV_PREFIX + var] for field, var in names.items() if env.get(ENV_PREFIX + var)
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
