@@ -22,7 +22,7 @@ Source = Literal["sample", "official"]
 class Settings(BaseModel):
     """Where the pipeline reads and writes, and how it is scheduled."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
     data_dir: Path = Field(default_factory=lambda: Path("data"))
     duckdb_path: Path | None = None
