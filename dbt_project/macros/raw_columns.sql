@@ -47,7 +47,7 @@
     {%- set start = var('start_month', none) -%}
     {%- set end = var('end_month', none) -%}
     {%- for m in [start, end] -%}
-        {%- if m is not none and not modules.re.fullmatch('\d{4}-(0[1-9]|1[0-2])', m | string) -%}
+        {%- if m is not none and not modules.re.fullmatch('[0-9]{4}-(0[1-9]|1[0-2])', m | string) -%}
             {{ exceptions.raise_compiler_error("start_month/end_month must look like YYYY-MM, got: " ~ m) }}
         {%- endif -%}
     {%- endfor -%}

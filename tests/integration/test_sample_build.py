@@ -1,0 +1,150 @@
+"""Model contracts on the demo build (two sample months incl. the DST fall-back), checked with SQL."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from tests.conftest import query, scalar
+
+pytestmark = pytest.mark.integration
+
+CORE_MODELS = [
+    "stg_tlc__yellow_taxi", "stg_tlc__fhv_taxi", "stg_citibike__trips", "stg_weather__hourly",
+    "dim_date", "dim_time", "dim_weather", "dim_location", "fct_trips", "fct_hourly_mobility",
+    "metricflow_time_spine",
+]
+
+
+def test_every_model_has_rows_and_every_check_passed(sample_build):
+    for model in CORE_MODELS:
+        assert scalar(sample_build.db, f"select count(*) from {model}") > 0, model
+    evaluations = sample_build.result.get_asset_check_evaluations()
+    assert len(evaluations) > 90
+    assert [e.check_name for e in evaluations if not e.passed] == []
+
+
+def test_staging_keeps_every_published_record(sample_build):
+    raw_dir = sample_build.settings.raw_dir
+    for model, folder in [("stg_tlc__yellow_taxi", "tlc_yellow"), ("stg_tlc__fhv_taxi", "tlc_fhv"),
+                          ("stg_citibike__trips", "citibike")]:
+        published = duckdb.sql(f"select count(*) from read_parquet('{raw_dir}/{folder}/*/*.parquet')").fetchall()[0][0]
+        assert scalar(sample_build.db, f"select count(*) from {model}") == published
+
+
+def test_facts_take_exactly_the_valid_records(sample_build):
+    db = sample_build.db
+    valid = scalar(db, "select count(*) from int_trips__unioned where is_valid")
+    flagged = query(db, "select invalid_reason, count(*) from int_trips__unioned where not is_valid group by 1")
+    assert scalar(db, "select count(*) from fct_trips") == valid
+    reasons = dict(flagged)
+    assert {"dropoff_before_pickup", "outside_file_month", "zero_duration", "negative_fare"} <= set(reasons)
+    assert all(count > 0 for count in reasons.values())
+
+
+def test_trip_ids_are_unique_and_facts_do_not_fan_out(sample_build):
+    db = sample_build.db
+    assert scalar(db, "select count(*) - count(distinct trip_id) from fct_trips") == 0
+    per_mode = dict(query(db, "select mode, count(*) from fct_trips group by 1"))
+    assert set(per_mode) == {"yellow_taxi", "fhv", "citibike"}
+
+
+def test_weather_covers_every_trip_hour_including_the_fall_back_hour(sample_build):
+    db = sample_build.db
+    assert scalar(db, "select count(*) from fct_trips where weather_hour is null") == 0
+    assert scalar(db, "select count(*) - count(distinct weather_hour) from dim_weather") == 0
+    # 2024-11-03 01:00 happens twice in New York; both UTC hours fold into one local row.
+    row = query(db, "select utc_hours_in_local_hour from dim_weather where weather_hour = '2024-11-03 01:00'")
+    assert row == [(2,)]
+    fall_back_trips = scalar(db, "select count(*) from fct_trips where pickup_hour = '2024-11-03 01:00'")
+    joined = scalar(
+        db,
+        "select count(*) from fct_trips t join dim_weather w on w.weather_hour = t.pickup_hour "
+        "where t.pickup_hour = '2024-11-03 01:00'",
+    )
+    assert joined == fall_back_trips
+
+
+def test_weather_local_time_is_derived_from_utc(sample_build):
+    # EDT (UTC-4) on 2024-10-15, EST (UTC-5) on 2024-11-15
+    rows = query(
+        sample_build.db,
+        "select weather_hour, first_observed_at_utc from dim_weather "
+        "where weather_hour in ('2024-10-15 12:00', '2024-11-15 12:00') order by 1",
+    )
+    assert [str(r[1]) for r in rows] == ["2024-10-15 16:00:00", "2024-11-15 17:00:00"]
+
+
+def test_hourly_mobility_is_a_zero_filled_grid(sample_build):
+    db = sample_build.db
+    hours = 31 * 24 + 30 * 24  # October and November 2024 (wall-clock hours)
+    boroughs = scalar(db, "select count(distinct borough) from dim_location") + (
+        0 if scalar(db, "select count(*) from dim_location where borough = 'Unknown'") else 1
+    )
+    assert scalar(db, "select count(distinct pickup_hour) from fct_hourly_mobility") == hours
+    assert scalar(db, "select count(*) from fct_hourly_mobility") == hours * 3 * boroughs
+    assert scalar(db, "select count(*) from fct_hourly_mobility where trip_count = 0") > 0
+    assert scalar(db, "select sum(trip_count) from fct_hourly_mobility") == scalar(db, "select count(*) from fct_trips")
+    # independent check of one cell against the facts
+    cell = query(
+        db,
+        """select h.trip_count, (select count(*) from fct_trips t where t.mode = 'yellow_taxi'
+                  and t.pickup_borough = 'Manhattan' and date_trunc('hour', t.pickup_at) = '2024-10-01 18:00')
+           from fct_hourly_mobility h where h.mode = 'yellow_taxi' and h.pickup_borough = 'Manhattan'
+             and h.pickup_hour = '2024-10-01 18:00'""",
+    )
+    assert cell[0][0] == cell[0][1] > 0
+
+
+def test_calendar_holidays_and_business_days(sample_build):
+    rows = dict(
+        (str(d), (h, b))
+        for d, h, b in query(
+            sample_build.db,
+            "select date_day, holiday_name, is_business_day from dim_date where date_day in "
+            "('2024-11-11', '2024-11-28', '2022-12-26', '2021-06-18', '2024-11-12', '2024-11-09')",
+        )
+    )
+    assert rows["2024-11-11"] == ("Veterans Day", False)
+    assert rows["2024-11-28"] == ("Thanksgiving Day", False)
+    assert rows["2022-12-26"] == ("Christmas Day (observed)", False)
+    assert rows["2021-06-18"][0].startswith("Juneteenth") and rows["2021-06-18"][0].endswith("(observed)")
+    assert rows["2024-11-12"] == (None, True)
+    assert rows["2024-11-09"] == (None, False)  # a Saturday
+
+
+def test_day_parts(sample_build):
+    parts = dict(query(sample_build.db, "select hour_of_day, day_part from dim_time"))
+    assert (parts[8], parts[12], parts[17], parts[21], parts[3]) == (
+        "morning_rush", "midday", "evening_rush", "evening", "late_night",
+    )
+
+
+def test_bike_distance_is_great_circle_and_taxi_distance_is_reported(sample_build):
+    db = sample_build.db
+    # Independent haversine for one bike trip, from the staged coordinates
+    row = query(
+        db,
+        """select f.trip_distance_km,
+                  2 * 6371.0088 * asin(sqrt(pow(sin(radians(s.end_lat - s.start_lat) / 2), 2)
+                     + cos(radians(s.start_lat)) * cos(radians(s.end_lat))
+                     * pow(sin(radians(s.end_lng - s.start_lng) / 2), 2)))
+           from fct_trips f join int_trips__unioned u using (trip_id)
+           join stg_citibike__trips s on s.source_file = u.source_file and s.source_row_number = u.source_row_number
+           where f.mode = 'citibike' and f.trip_distance_km > 0 limit 1""",
+    )
+    assert row[0][0] == pytest.approx(row[0][1], rel=1e-9)
+    taxi = query(db, "select trip_distance_miles, trip_distance_km from fct_trips where mode = 'yellow_taxi' limit 1")
+    assert taxi[0][1] == pytest.approx(taxi[0][0] * 1.609344)
+
+
+def test_bikes_ride_less_in_the_rain(sample_build):
+    rain, dry = query(
+        sample_build.db,
+        """select avg(trip_count) filter (where precipitation_intensity in ('moderate', 'heavy')),
+                  avg(trip_count) filter (where precipitation_intensity = 'none')
+           from (select pickup_hour, precipitation_intensity, sum(trip_count) as trip_count
+                 from fct_hourly_mobility where mode = 'citibike' and pickup_hour_of_day between 7 and 20
+                 group by all)""",
+    )[0]
+    assert rain < 0.7 * dry

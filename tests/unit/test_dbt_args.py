@@ -1,0 +1,53 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from nyc_mobility.dbt_args import build_args, dbt_vars, invocation_target_path, vars_arg
+from nyc_mobility.months import InvalidMonthError
+from nyc_mobility.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "d", duckdb_path=tmp_path / "w.duckdb")
+
+
+def test_vars_point_dbt_at_the_users_paths(settings, tmp_path):
+    assert dbt_vars(settings) == {
+        "duckdb_path": str(tmp_path / "w.duckdb"),
+        "raw_dir": str(tmp_path / "d" / "raw"),
+    }
+
+
+def test_month_window_is_validated_and_normalised(settings):
+    values = dbt_vars(settings, start_month="2024-01", end_month=" 2024-03")
+    assert (values["start_month"], values["end_month"]) == ("2024-01", "2024-03")
+    with pytest.raises(InvalidMonthError):
+        dbt_vars(settings, start_month="2024-01'; drop table fct_trips; --")
+    with pytest.raises(ValueError, match="after end_month"):
+        dbt_vars(settings, start_month="2024-05", end_month="2024-01")
+
+
+def test_build_args(settings):
+    args = build_args(settings)
+    assert args[0] == "build"
+    assert args[1] == "--vars"
+    assert json.loads(args[2])["raw_dir"].endswith("raw")
+    assert "--full-refresh" in build_args(settings, full_refresh=True)
+
+
+def test_threads_flag_only_when_set(tmp_path):
+    assert "--threads" not in build_args(Settings(data_dir=tmp_path))
+    args = build_args(Settings(data_dir=tmp_path, dbt_threads=3))
+    assert args[args.index("--threads") + 1] == "3"
+
+
+def test_vars_arg_is_stable_json():
+    assert vars_arg({"b": 1, "a": "x"}) == ["--vars", '{"a": "x", "b": 1}']
+
+
+def test_invocation_target_path_is_inside_data_dir_and_sanitised(settings):
+    path = invocation_target_path(settings, "../../etc/passwd")
+    assert path.parent == settings.dbt_artifacts_dir / "runs"
+    assert ".." not in path.name and "/" not in path.name

@@ -1,0 +1,46 @@
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from nyc_mobility.settings import Settings
+
+
+def test_defaults_resolve_to_absolute_user_paths(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    settings = Settings()
+    assert settings.data_dir == tmp_path / "data"
+    assert settings.warehouse_path == tmp_path / "data" / "warehouse" / "nyc_mobility.duckdb"
+    assert settings.raw_dir == tmp_path / "data" / "raw"
+
+
+def test_from_env_reads_prefixed_variables(tmp_path):
+    env = {
+        "NYC_MOBILITY_DATA_DIR": str(tmp_path),
+        "NYC_MOBILITY_TARGET": "prod",
+        "NYC_MOBILITY_CRON": "15 4 * * 1",
+        "NYC_MOBILITY_LOG_RETENTION_DAYS": "7",
+    }
+    settings = Settings.from_env(env)
+    assert (settings.data_dir, settings.target, settings.cron, settings.log_retention_days) == (
+        tmp_path, "prod", "15 4 * * 1", 7,
+    )
+
+
+def test_overrides_win_over_environment(tmp_path):
+    settings = Settings.from_env({"NYC_MOBILITY_TARGET": "prod"}, target="dev", data_dir=tmp_path)
+    assert settings.target == "dev"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"target": "staging"}, {"cron": "every day"}, {"log_retention_days": 0},
+     {"sample_start": "2024-13"}, {"source": "s3"}, {"unknown": 1}],
+)
+def test_invalid_settings_are_rejected(kwargs):
+    with pytest.raises(ValidationError):
+        Settings(**kwargs)
+
+
+def test_explicit_duckdb_path_is_kept(tmp_path):
+    assert Settings(duckdb_path=Path(tmp_path / "x.duckdb")).warehouse_path == tmp_path / "x.duckdb"
