@@ -1,0 +1,161 @@
+"""The factory's arguments take effect; the Component mounts the pipeline in another project."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import textwrap
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from nyc_mobility import build_definitions
+from nyc_mobility.ops.retention import purge
+from nyc_mobility.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def defs(tmp_path_factory) -> dg.Definitions:
+    return build_definitions(
+        target="prod", data_dir=tmp_path_factory.mktemp("defs"), cron="15 4 * * 1", log_retention_days=9
+    )
+
+
+def test_every_dbt_model_is_an_asset_grouped_by_layer(defs):
+    graph = defs.resolve_asset_graph()
+    groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert groups["stg_tlc__yellow_taxi"] == "staging"
+    assert groups["int_trips__unioned"] == "intermediate"
+    assert groups["fct_trips"] == groups["dim_weather"] == "marts"
+    assert groups["metricflow_time_spine"] == "semantic"
+    assert groups["raw/tlc/yellow_tripdata"] == "raw"
+    models = {k for k, g in groups.items() if g in {"staging", "intermediate", "marts", "semantic"}}
+    assert len(models) == 16
+
+
+def test_raw_assets_are_upstream_of_staging(defs):
+    graph = defs.resolve_asset_graph()
+    parents = graph.get(dg.AssetKey("stg_citibike__trips")).parent_keys
+    assert parents == {dg.AssetKey(["raw", "citibike", "tripdata"])}
+
+
+def test_descriptions_and_column_schemas_come_from_dbt(defs):
+    spec = next(s for s in defs.resolve_all_asset_specs() if s.key == dg.AssetKey("fct_trips"))
+    assert "One row per valid trip" in spec.description
+    columns = {c.name: c for c in spec.metadata["dagster/column_schema"].columns}
+    assert "trip_id" in columns and columns["trip_id"].description
+
+
+def test_dbt_tests_are_asset_checks(defs):
+    graph = defs.resolve_asset_graph()
+    checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    assert ("fct_trips", "unique_fct_trips_trip_id") in checks
+    assert len(checks) > 90
+
+
+def test_schedule_uses_the_cron_argument_in_utc(defs):
+    schedule = defs.resolve_schedule_def("daily_dbt_build")
+    assert schedule.cron_schedule == "15 4 * * 1"
+    assert schedule.execution_timezone == "UTC"
+    job = defs.resolve_job_def("dbt_build")
+    assert schedule.job_name == job.name
+
+
+def test_target_and_paths_reach_dbt(defs, tmp_path):
+    resource = defs.resources["dbt"]
+    assert resource.target == "prod"
+    settings = Settings(**defs.metadata["nyc_mobility/settings"].data)
+    assert settings.log_retention_days == 9
+    assert settings.warehouse_path.name == "nyc_mobility.duckdb"
+
+
+def test_invalid_arguments_fail_fast(tmp_path):
+    with pytest.raises(ValueError, match="cron"):
+        build_definitions(data_dir=tmp_path, cron="not a cron")
+    with pytest.raises(ValueError):
+        build_definitions(data_dir=tmp_path, target="staging")  # type: ignore[arg-type]
+
+
+def _finished_run(instance: dg.DagsterInstance) -> str:
+    @dg.asset
+    def tiny() -> int:
+        return 1
+
+    return dg.materialize([tiny], instance=instance).run_id
+
+
+def test_log_retention_deletes_old_finished_runs_and_their_logs(tmp_path):
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        old = _finished_run(instance)
+        log_dir = Path(instance.compute_log_manager._base_dir) / old  # noqa: SLF001
+        log_dir.mkdir(parents=True, exist_ok=True)
+        (log_dir / "step.out").write_text("compute log")
+        running = instance.create_run_for_job(
+            dg.GraphDefinition(name="g", node_defs=[]).to_job(), run_id=None
+        )
+        instance.handle_run_event(
+            running.run_id,
+            dg.DagsterEvent(event_type_value="PIPELINE_START", job_name=running.job_name),
+        )
+        artifacts = Settings(data_dir=tmp_path / "data", log_retention_days=30).dbt_artifacts_dir / "runs" / "x"
+        artifacts.mkdir(parents=True)
+
+        later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=10)
+        kept = purge(instance, Settings(data_dir=tmp_path / "data", log_retention_days=30), now=later)
+        assert kept.runs_deleted == 0 and instance.get_run_by_id(old) is not None
+
+        much_later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=31)
+        report = purge(instance, Settings(data_dir=tmp_path / "data", log_retention_days=30), now=much_later)
+        assert report.runs_deleted == 1
+        assert instance.get_run_by_id(old) is None
+        assert instance.all_logs(old) == []
+        assert not log_dir.exists()
+        assert instance.get_run_by_id(running.run_id) is not None  # never a run that is not finished
+        assert report.artifact_dirs_deleted == 1 and not artifacts.exists()
+
+
+def test_component_mounts_the_pipeline_from_another_project(tmp_path, monkeypatch):
+    project = tmp_path / "other_project"
+    defs_dir = project / "src" / "other_project" / "defs" / "mobility"
+    defs_dir.mkdir(parents=True)
+    (project / "src" / "other_project" / "__init__.py").write_text("")
+    (project / "src" / "other_project" / "defs" / "__init__.py").write_text("")
+    (project / "pyproject.toml").write_text(textwrap.dedent("""
+        [project]
+        name = "other-project"
+        version = "0.0.1"
+
+        [tool.dg]
+        directory_type = "project"
+
+        [tool.dg.project]
+        root_module = "other_project"
+        defs_module = "other_project.defs"
+    """))
+    (defs_dir / "defs.yaml").write_text(textwrap.dedent("""
+        type: nyc_mobility.components.NycMobilityPipeline
+        attributes:
+          data_dir: warehouse_data
+          target: prod
+          cron: "45 6 * * *"
+          log_retention_days: 14
+    """))
+    monkeypatch.syspath_prepend(str(project / "src"))
+    for name in [m for m in sys.modules if m.startswith("other_project")]:
+        monkeypatch.delitem(sys.modules, name)
+    defs = dg.load_from_defs_folder(path_within_project=project)
+    assert defs.resolve_schedule_def("daily_dbt_build").cron_schedule == "45 6 * * *"
+    settings = defs.metadata["nyc_mobility/settings"].data
+    assert settings["data_dir"] == str(project / "warehouse_data")
+    assert settings["log_retention_days"] == 14
+    assert dg.AssetKey("fct_trips") in defs.resolve_asset_graph().get_all_asset_keys()
+
+
+def test_component_is_registered_through_the_entry_point():
+    from importlib.metadata import entry_points
+
+    names = {ep.value for ep in entry_points(group="dagster_dg_cli.registry_modules")}
+    assert "nyc_mobility.components" in names
