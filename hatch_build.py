@@ -39,14 +39,25 @@ class DbtManifestBuildHook(BuildHookInterface):
             "NYC_MOBILITY_RAW_DIR": str(self._scratch / "raw"),
         }
         command = [
-            sys.executable, "-c", "from dbt.cli.main import cli; cli()", "parse",
-            "--project-dir", str(project), "--profiles-dir", str(project),
-            "--target-path", str(project / "target"), "--log-path", str(self._scratch / "logs"),
+            sys.executable,
+            "-c",
+            "from dbt.cli.main import cli; cli()",
+            "parse",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--target-path",
+            str(project / "target"),
+            "--log-path",
+            str(self._scratch / "logs"),
             "--no-partial-parse",
         ]
         result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise RuntimeError(f"dbt parse failed while building the wheel:\n{result.stdout}\n{result.stderr}")
+            raise RuntimeError(
+                f"dbt parse failed while building the wheel:\n{result.stdout}\n{result.stderr}"
+            )
         keep = {"manifest.json", "semantic_manifest.json"}
         for artifact in (project / "target").iterdir():
             if artifact.name not in keep:

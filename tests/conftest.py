@@ -70,5 +70,7 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
 @pytest.fixture(scope="session")
 def real_data() -> Path:
     if not REAL_DATA.is_dir():
-        pytest.skip(f"real data samples not found at {REAL_DATA} (they live in the workplace's shared/ folder)")
+        pytest.skip(
+            f"real data samples not found at {REAL_DATA} (they live in the workplace's shared/ folder)"
+        )
     return REAL_DATA

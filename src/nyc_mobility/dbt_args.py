@@ -11,7 +11,9 @@ from nyc_mobility.months import format_month, parse_month
 from nyc_mobility.settings import Settings
 
 
-def dbt_vars(settings: Settings, *, start_month: str | None = None, end_month: str | None = None) -> dict[str, Any]:
+def dbt_vars(
+    settings: Settings, *, start_month: str | None = None, end_month: str | None = None
+) -> dict[str, Any]:
     """The vars every invocation passes: where the warehouse and the raw files are, and the months."""
     values: dict[str, Any] = {
         "duckdb_path": str(settings.warehouse_path),
@@ -31,7 +33,10 @@ def vars_arg(values: Mapping[str, Any]) -> list[str]:
 
 
 def build_args(
-    settings: Settings, *, start_month: str | None = None, end_month: str | None = None,
+    settings: Settings,
+    *,
+    start_month: str | None = None,
+    end_month: str | None = None,
     full_refresh: bool = False,
 ) -> list[str]:
     """``dbt build`` with the project's vars (selection is added by dagster-dbt from the run)."""

@@ -37,7 +37,9 @@ def build_definitions(
         sample_start, sample_end, sample_scale: months (YYYY-MM) and scale of the embedded sample.
     """
     overrides = {
-        "sample_start": sample_start, "sample_end": sample_end, "sample_scale": sample_scale,
+        "sample_start": sample_start,
+        "sample_end": sample_end,
+        "sample_scale": sample_scale,
         "dbt_threads": dbt_threads,
     }
     settings = Settings(

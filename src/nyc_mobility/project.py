@@ -51,9 +51,19 @@ def _parse(directory: Path) -> None:
     """``dbt parse`` a checkout's project (never an installed one, which ships its manifest)."""
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     command = [
-        sys.executable, "-c", "from dbt.cli.main import cli; cli()", "parse", "--quiet",
-        "--project-dir", str(directory), "--profiles-dir", str(directory),
-        "--target-path", str(directory / "target"), "--log-path", str(directory / "logs"),
+        sys.executable,
+        "-c",
+        "from dbt.cli.main import cli; cli()",
+        "parse",
+        "--quiet",
+        "--project-dir",
+        str(directory),
+        "--profiles-dir",
+        str(directory),
+        "--target-path",
+        str(directory / "target"),
+        "--log-path",
+        str(directory / "logs"),
     ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:

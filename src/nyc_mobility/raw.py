@@ -107,18 +107,14 @@ def land_citibike_zip(zip_path: Path, raw_dir: Path, month: str) -> list[Path]:
             raise RawFileError(f"{zip_path}: the archive holds no trip CSV")
         for member in members:
             extracted = Path(archive.extract(member, tmp))
-            landed.append(
-                land_csv_as_parquet(extracted, raw_dir, "citibike", month, name=Path(member).name)
-            )
+            landed.append(land_csv_as_parquet(extracted, raw_dir, "citibike", month, name=Path(member).name))
     return landed
 
 
 def _is_trip_csv(member: str) -> bool:
     parts = Path(member).parts
     return (
-        member.lower().endswith(".csv")
-        and "__MACOSX" not in parts
-        and not Path(member).name.startswith("._")
+        member.lower().endswith(".csv") and "__MACOSX" not in parts and not Path(member).name.startswith("._")
     )
 
 

@@ -81,10 +81,16 @@ class Settings(BaseModel):
         """Settings from ``NYC_MOBILITY_*`` variables; keyword overrides win."""
         env = os.environ if environ is None else environ
         names = {
-            "data_dir": "DATA_DIR", "duckdb_path": "DUCKDB_PATH", "target": "TARGET",
-            "cron": "CRON", "log_retention_days": "LOG_RETENTION_DAYS", "source": "SOURCE",
-            "dbt_threads": "DBT_THREADS", "sample_start": "SAMPLE_START",
-            "sample_end": "SAMPLE_END", "sample_scale": "SAMPLE_SCALE",
+            "data_dir": "DATA_DIR",
+            "duckdb_path": "DUCKDB_PATH",
+            "target": "TARGET",
+            "cron": "CRON",
+            "log_retention_days": "LOG_RETENTION_DAYS",
+            "source": "SOURCE",
+            "dbt_threads": "DBT_THREADS",
+            "sample_start": "SAMPLE_START",
+            "sample_end": "SAMPLE_END",
+            "sample_scale": "SAMPLE_SCALE",
         }
         values: dict[str, object] = {
             field: env[ENV_PREFIX + var] for field, var in names.items() if env.get(ENV_PREFIX + var)

@@ -35,9 +35,7 @@ class BuildSummary:
 def dbt_models(manifest_path: Path) -> list[str]:
     """Names of the dbt models in a manifest, in the project's order."""
     manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
-    return sorted(
-        node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "model"
-    )
+    return sorted(node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "model")
 
 
 def row_counts(duckdb_path: Path, models: list[str]) -> dict[str, int]:
@@ -48,7 +46,9 @@ def row_counts(duckdb_path: Path, models: list[str]) -> dict[str, int]:
         return dict.fromkeys(models, -1)
     con = duckdb.connect(str(duckdb_path), read_only=True, config={"autoinstall_known_extensions": False})
     try:
-        existing = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
+        existing = {
+            row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()
+        }
         return {
             name: (con.execute(f'select count(*) from "{name}"').fetchall()[0][0] if name in existing else -1)
             for name in models

@@ -90,7 +90,7 @@ def _finished_run(instance: dg.DagsterInstance) -> str:
 def test_log_retention_deletes_old_finished_runs_and_their_logs(tmp_path):
     with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
         old = _finished_run(instance)
-        log_dir = Path(instance.compute_log_manager._base_dir) / old  # noqa: SLF001
+        log_dir = Path(instance.compute_log_manager._base_dir) / old
         log_dir.mkdir(parents=True, exist_ok=True)
         (log_dir / "step.out").write_text("compute log")
         running = instance.create_run_for_job(
@@ -100,7 +100,9 @@ def test_log_retention_deletes_old_finished_runs_and_their_logs(tmp_path):
             running.run_id,
             dg.DagsterEvent(event_type_value="PIPELINE_START", job_name=running.job_name),
         )
-        artifacts = Settings(data_dir=tmp_path / "data", log_retention_days=30).dbt_artifacts_dir / "runs" / "x"
+        artifacts = (
+            Settings(data_dir=tmp_path / "data", log_retention_days=30).dbt_artifacts_dir / "runs" / "x"
+        )
         artifacts.mkdir(parents=True)
 
         later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=10)
@@ -123,7 +125,8 @@ def test_component_mounts_the_pipeline_from_another_project(tmp_path, monkeypatc
     defs_dir.mkdir(parents=True)
     (project / "src" / "other_project" / "__init__.py").write_text("")
     (project / "src" / "other_project" / "defs" / "__init__.py").write_text("")
-    (project / "pyproject.toml").write_text(textwrap.dedent("""
+    (project / "pyproject.toml").write_text(
+        textwrap.dedent("""
         [project]
         name = "other-project"
         version = "0.0.1"
@@ -134,15 +137,18 @@ def test_component_mounts_the_pipeline_from_another_project(tmp_path, monkeypatc
         [tool.dg.project]
         root_module = "other_project"
         defs_module = "other_project.defs"
-    """))
-    (defs_dir / "defs.yaml").write_text(textwrap.dedent("""
+    """)
+    )
+    (defs_dir / "defs.yaml").write_text(
+        textwrap.dedent("""
         type: nyc_mobility.components.NycMobilityPipeline
         attributes:
           data_dir: warehouse_data
           target: prod
           cron: "45 6 * * *"
           log_retention_days: 14
-    """))
+    """)
+    )
     monkeypatch.syspath_prepend(str(project / "src"))
     for name in [m for m in sys.modules if m.startswith("other_project")]:
         monkeypatch.delitem(sys.modules, name)

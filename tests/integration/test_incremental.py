@@ -21,10 +21,16 @@ pytestmark = pytest.mark.integration
 def run_dbt(settings: Settings, *args: str) -> subprocess.CompletedProcess:
     project = dbt_project()
     command = [
-        dbt_executable(), *args, "--project-dir", str(project.project_dir),
-        "--profiles-dir", str(project.profiles_dir),
-        "--target-path", str(settings.dbt_artifacts_dir / "test-target"),
-        "--log-path", str(settings.dbt_artifacts_dir / "test-logs"),
+        dbt_executable(),
+        *args,
+        "--project-dir",
+        str(project.project_dir),
+        "--profiles-dir",
+        str(project.profiles_dir),
+        "--target-path",
+        str(settings.dbt_artifacts_dir / "test-target"),
+        "--log-path",
+        str(settings.dbt_artifacts_dir / "test-logs"),
     ]
     return subprocess.run(command, capture_output=True, text=True, check=False, cwd=settings.data_dir)
 
@@ -85,8 +91,11 @@ def test_rebuilding_one_month_replaces_exactly_that_month(spring, tmp_path):
 
 
 def test_month_vars_are_validated_inside_dbt_too(spring):
-    bad = {"duckdb_path": str(spring.warehouse_path), "raw_dir": str(spring.raw_dir),
-           "start_month": "2024-01' or 1=1 --"}
+    bad = {
+        "duckdb_path": str(spring.warehouse_path),
+        "raw_dir": str(spring.raw_dir),
+        "start_month": "2024-01' or 1=1 --",
+    }
     result = run_dbt(spring, "build", "--select", "fct_trips", "--vars", json.dumps(bad))
     assert result.returncode != 0
     assert "start_month/end_month must look like YYYY-MM" in result.stdout

@@ -10,8 +10,16 @@ from tests.conftest import query, scalar
 pytestmark = pytest.mark.integration
 
 CORE_MODELS = [
-    "stg_tlc__yellow_taxi", "stg_tlc__fhv_taxi", "stg_citibike__trips", "stg_weather__hourly",
-    "dim_date", "dim_time", "dim_weather", "dim_location", "fct_trips", "fct_hourly_mobility",
+    "stg_tlc__yellow_taxi",
+    "stg_tlc__fhv_taxi",
+    "stg_citibike__trips",
+    "stg_weather__hourly",
+    "dim_date",
+    "dim_time",
+    "dim_weather",
+    "dim_location",
+    "fct_trips",
+    "fct_hourly_mobility",
     "metricflow_time_spine",
 ]
 
@@ -26,16 +34,23 @@ def test_every_model_has_rows_and_every_check_passed(sample_build):
 
 def test_staging_keeps_every_published_record(sample_build):
     raw_dir = sample_build.settings.raw_dir
-    for model, folder in [("stg_tlc__yellow_taxi", "tlc_yellow"), ("stg_tlc__fhv_taxi", "tlc_fhv"),
-                          ("stg_citibike__trips", "citibike")]:
-        published = duckdb.sql(f"select count(*) from read_parquet('{raw_dir}/{folder}/*/*.parquet')").fetchall()[0][0]
+    for model, folder in [
+        ("stg_tlc__yellow_taxi", "tlc_yellow"),
+        ("stg_tlc__fhv_taxi", "tlc_fhv"),
+        ("stg_citibike__trips", "citibike"),
+    ]:
+        published = duckdb.sql(
+            f"select count(*) from read_parquet('{raw_dir}/{folder}/*/*.parquet')"
+        ).fetchall()[0][0]
         assert scalar(sample_build.db, f"select count(*) from {model}") == published
 
 
 def test_facts_take_exactly_the_valid_records(sample_build):
     db = sample_build.db
     valid = scalar(db, "select count(*) from int_trips__unioned where is_valid")
-    flagged = query(db, "select invalid_reason, count(*) from int_trips__unioned where not is_valid group by 1")
+    flagged = query(
+        db, "select invalid_reason, count(*) from int_trips__unioned where not is_valid group by 1"
+    )
     assert scalar(db, "select count(*) from fct_trips") == valid
     reasons = dict(flagged)
     assert {"dropoff_before_pickup", "outside_file_month", "zero_duration", "negative_fare"} <= set(reasons)
@@ -84,7 +99,9 @@ def test_hourly_mobility_is_a_zero_filled_grid(sample_build):
     assert scalar(db, "select count(distinct pickup_hour) from fct_hourly_mobility") == hours
     assert scalar(db, "select count(*) from fct_hourly_mobility") == hours * 3 * boroughs
     assert scalar(db, "select count(*) from fct_hourly_mobility where trip_count = 0") > 0
-    assert scalar(db, "select sum(trip_count) from fct_hourly_mobility") == scalar(db, "select count(*) from fct_trips")
+    assert scalar(db, "select sum(trip_count) from fct_hourly_mobility") == scalar(
+        db, "select count(*) from fct_trips"
+    )
     # independent check of one cell against the facts
     cell = query(
         db,
@@ -116,7 +133,11 @@ def test_calendar_holidays_and_business_days(sample_build):
 def test_day_parts(sample_build):
     parts = dict(query(sample_build.db, "select hour_of_day, day_part from dim_time"))
     assert (parts[8], parts[12], parts[17], parts[21], parts[3]) == (
-        "morning_rush", "midday", "evening_rush", "evening", "late_night",
+        "morning_rush",
+        "midday",
+        "evening_rush",
+        "evening",
+        "late_night",
     )
 
 
@@ -134,7 +155,9 @@ def test_bike_distance_is_great_circle_and_taxi_distance_is_reported(sample_buil
            where f.mode = 'citibike' and f.trip_distance_km > 0 limit 1""",
     )
     assert row[0][0] == pytest.approx(row[0][1], rel=1e-9)
-    taxi = query(db, "select trip_distance_miles, trip_distance_km from fct_trips where mode = 'yellow_taxi' limit 1")
+    taxi = query(
+        db, "select trip_distance_miles, trip_distance_km from fct_trips where mode = 'yellow_taxi' limit 1"
+    )
     assert taxi[0][1] == pytest.approx(taxi[0][0] * 1.609344)
 
 

@@ -11,8 +11,17 @@ def test_parse_month_accepts_yyyy_mm():
 
 @pytest.mark.parametrize(
     "value",
-    ["2024-1", "2024-13", "2024-00", "24-01", "2024/01", "", "2024-01-01", "1999-12",
-     "2024-01'; drop table x; --"],
+    [
+        "2024-1",
+        "2024-13",
+        "2024-00",
+        "24-01",
+        "2024/01",
+        "",
+        "2024-01-01",
+        "1999-12",
+        "2024-01'; drop table x; --",
+    ],
 )
 def test_parse_month_rejects_anything_else(value):
     with pytest.raises(InvalidMonthError, match="invalid month"):

@@ -20,7 +20,10 @@ def test_citibike_zip_lands_every_csv_and_ignores_junk(tmp_path):
         z.writestr("__MACOSX/._202406-citbike-tripdata_1.csv", b"\x00\x05junk")
         z.writestr("readme.txt", "not a trip file")
     landed = raw.land_citibike_zip(archive, tmp_path / "raw", "2024-06")
-    assert sorted(p.name for p in landed) == ["202406-citbike-tripdata_1.parquet", "202406-citbike-tripdata_2.parquet"]
+    assert sorted(p.name for p in landed) == [
+        "202406-citbike-tripdata_1.parquet",
+        "202406-citbike-tripdata_2.parquet",
+    ]
     rows = duckdb.sql(
         f"select start_station_id from read_parquet('{tmp_path}/raw/citibike/month=2024-06/*.parquet') order by 1"
     ).fetchall()
@@ -40,7 +43,7 @@ def test_zip_without_csv_is_an_error_naming_the_file(tmp_path):
 
 def test_html_saved_as_zip_is_an_error_naming_the_file(tmp_path):
     archive = _csv(tmp_path / "202401-citibike-tripdata.csv.zip", "<html>Access Denied</html>")
-    with pytest.raises(raw.RawFileError, match="202401-citibike-tripdata.csv.zip: not a valid zip"):
+    with pytest.raises(raw.RawFileError, match=r"202401-citibike-tripdata\.csv\.zip: not a valid zip"):
         raw.land_citibike_zip(archive, tmp_path / "raw", "2024-01")
 
 

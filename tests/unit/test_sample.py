@@ -14,12 +14,25 @@ from nyc_mobility.sample.weather import simulate
 from nyc_mobility.sample.zones import zone_table
 
 YELLOW_2024_SCHEMA = {
-    "VendorID": "int32", "tpep_pickup_datetime": "timestamp[us]", "tpep_dropoff_datetime": "timestamp[us]",
-    "passenger_count": "int64", "trip_distance": "double", "RatecodeID": "int64",
-    "store_and_fwd_flag": "string", "PULocationID": "int32", "DOLocationID": "int32",
-    "payment_type": "int64", "fare_amount": "double", "extra": "double", "mta_tax": "double",
-    "tip_amount": "double", "tolls_amount": "double", "improvement_surcharge": "double",
-    "total_amount": "double", "congestion_surcharge": "double", "Airport_fee": "double",
+    "VendorID": "int32",
+    "tpep_pickup_datetime": "timestamp[us]",
+    "tpep_dropoff_datetime": "timestamp[us]",
+    "passenger_count": "int64",
+    "trip_distance": "double",
+    "RatecodeID": "int64",
+    "store_and_fwd_flag": "string",
+    "PULocationID": "int32",
+    "DOLocationID": "int32",
+    "payment_type": "int64",
+    "fare_amount": "double",
+    "extra": "double",
+    "mta_tax": "double",
+    "tip_amount": "double",
+    "tolls_amount": "double",
+    "improvement_surcharge": "double",
+    "total_amount": "double",
+    "congestion_surcharge": "double",
+    "Airport_fee": "double",
 }
 
 
@@ -39,8 +52,15 @@ def test_yellow_parquet_has_the_official_names_and_types(published):
 
 def test_fhv_parquet_uses_the_published_casing(published):
     names = pq.read_schema(published.fhv).names
-    assert names == ["dispatching_base_num", "pickup_datetime", "dropOff_datetime", "PUlocationID",
-                     "DOlocationID", "SR_Flag", "Affiliated_base_number"]
+    assert names == [
+        "dispatching_base_num",
+        "pickup_datetime",
+        "dropOff_datetime",
+        "PUlocationID",
+        "DOlocationID",
+        "SR_Flag",
+        "Affiliated_base_number",
+    ]
 
 
 def test_citibike_zip_holds_split_csvs_and_macosx_junk(published):

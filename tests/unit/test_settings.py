@@ -23,7 +23,10 @@ def test_from_env_reads_prefixed_variables(tmp_path):
     }
     settings = Settings.from_env(env)
     assert (settings.data_dir, settings.target, settings.cron, settings.log_retention_days) == (
-        tmp_path, "prod", "15 4 * * 1", 7,
+        tmp_path,
+        "prod",
+        "15 4 * * 1",
+        7,
     )
 
 
@@ -34,8 +37,14 @@ def test_overrides_win_over_environment(tmp_path):
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"target": "staging"}, {"cron": "every day"}, {"log_retention_days": 0},
-     {"sample_start": "2024-13"}, {"source": "s3"}, {"unknown": 1}],
+    [
+        {"target": "staging"},
+        {"cron": "every day"},
+        {"log_retention_days": 0},
+        {"sample_start": "2024-13"},
+        {"source": "s3"},
+        {"unknown": 1},
+    ],
 )
 def test_invalid_settings_are_rejected(kwargs):
     with pytest.raises(ValidationError):

@@ -1,6 +1,5 @@
 """Every dbt model as a Dagster asset, grouped by layer, with dbt tests as asset checks."""
 
-
 import shutil
 import sys
 from collections.abc import Mapping

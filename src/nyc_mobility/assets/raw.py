@@ -4,7 +4,6 @@ In ``sample`` mode they are written by the embedded generator when no raw data i
 data already landed (downloaded or dropped by hand) is never overwritten with sample data.
 """
 
-
 import dagster as dg
 
 from nyc_mobility import raw
@@ -44,7 +43,9 @@ def build_raw_assets(settings: Settings) -> dg.AssetsDefinition:
                 f"no raw data under {settings.raw_dir}: writing the embedded sample "
                 f"{settings.sample_start}..{settings.sample_end} at scale {settings.sample_scale}"
             )
-            generate(settings.raw_dir, settings.sample_start, settings.sample_end, scale=settings.sample_scale)
+            generate(
+                settings.raw_dir, settings.sample_start, settings.sample_end, scale=settings.sample_scale
+            )
             generated = True
         still_missing = raw.missing_sources(settings.raw_dir)
         if still_missing:

@@ -12,14 +12,17 @@ from rich.table import Table
 from nyc_mobility.cli.options import DataDir, DuckdbPath, Target, settings_from
 
 
-
 def run(
     data_dir: Path = DataDir,
     duckdb_path: Path = DuckdbPath,
     target: str = Target,
-    sample_start: str = typer.Option(None, "--sample-start", help="First sample month (YYYY-MM) when no raw data exists."),
+    sample_start: str = typer.Option(
+        None, "--sample-start", help="First sample month (YYYY-MM) when no raw data exists."
+    ),
     sample_end: str = typer.Option(None, "--sample-end", help="Last sample month (YYYY-MM)."),
-    sample_scale: float = typer.Option(None, "--sample-scale", help="Sample size as a fraction of real monthly volume."),
+    sample_scale: float = typer.Option(
+        None, "--sample-scale", help="Sample size as a fraction of real monthly volume."
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Dagster's and dbt's event log."),
 ) -> None:
     """Materialize every asset: the embedded sample when no raw data exists, then dbt build."""
@@ -28,8 +31,12 @@ def run(
     # Bound to the real stdout now: while the run is in progress stdout is redirected to the log.
     console = Console(file=sys.stdout)
     settings = settings_from(
-        data_dir=data_dir, duckdb_path=duckdb_path, target=target,
-        sample_start=sample_start, sample_end=sample_end, sample_scale=sample_scale,
+        data_dir=data_dir,
+        duckdb_path=duckdb_path,
+        target=target,
+        sample_start=sample_start,
+        sample_end=sample_end,
+        sample_scale=sample_scale,
     )
     console.print(f"Building into [bold]{settings.warehouse_path}[/] (raw files: {settings.raw_dir})")
     log_file = None if verbose else settings.dbt_artifacts_dir / "last_run.log"

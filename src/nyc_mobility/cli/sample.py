@@ -15,7 +15,9 @@ console = Console()
 def sample(
     start: str = typer.Option("2024-10", "--start", help="First month, YYYY-MM."),
     end: str = typer.Option("2024-11", "--end", help="Last month, YYYY-MM."),
-    scale: float = typer.Option(0.002, "--scale", help="Fraction of real monthly volume (1.0 = real volume)."),
+    scale: float = typer.Option(
+        0.002, "--scale", help="Fraction of real monthly volume (1.0 = real volume)."
+    ),
     seed: int = typer.Option(42, "--seed", help="Random seed; the same seed writes the same bytes."),
     data_dir: Path = DataDir,
 ) -> None:

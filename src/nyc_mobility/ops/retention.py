@@ -5,7 +5,6 @@ logs, their compute logs and the per-run dbt artifact folders are deleted here o
 than ``log_retention_days``. Only finished runs are touched, never a queued or running one.
 """
 
-
 import datetime as dt
 import shutil
 from dataclasses import dataclass
@@ -25,8 +24,13 @@ class RetentionReport:
     artifact_dirs_deleted: int = 0
 
 
-def purge(instance: dg.DagsterInstance, settings: Settings, *, now: dt.datetime | None = None,
-          keep_run_id: str | None = None) -> RetentionReport:
+def purge(
+    instance: dg.DagsterInstance,
+    settings: Settings,
+    *,
+    now: dt.datetime | None = None,
+    keep_run_id: str | None = None,
+) -> RetentionReport:
     """Delete finished runs (events and compute logs too) and dbt artifacts older than the cutoff."""
     now = now or dt.datetime.now(dt.timezone.utc)
     cutoff = now - dt.timedelta(days=settings.log_retention_days)

@@ -45,7 +45,11 @@ def _rng(seed: int, month: str, source: str) -> np.random.Generator:
 
 
 def write_published(
-    folder: Path, month: str, *, scale: float = DEFAULT_SCALE, seed: int = DEFAULT_SEED,
+    folder: Path,
+    month: str,
+    *,
+    scale: float = DEFAULT_SCALE,
+    seed: int = DEFAULT_SEED,
     max_rows_per_csv: int = 1_000_000,
 ) -> PublishedMonth:
     from nyc_mobility.sample import citibike, taxi, weather
@@ -68,15 +72,22 @@ def write_published(
         ),
         citibike_zip=citibike.write_zip(
             citibike.trips_table(month, hours, scale, _rng(seed, month, "citibike")),
-            month, folder, max_rows_per_csv,
+            month,
+            folder,
+            max_rows_per_csv,
         ),
         weather=weather.write_response(response, folder / f"open_meteo_{month}.json"),
     )
 
 
 def generate(
-    raw_dir: Path, start: str = DEFAULT_START, end: str = DEFAULT_END, *,
-    scale: float = DEFAULT_SCALE, seed: int = DEFAULT_SEED, max_rows_per_csv: int = 1_000_000,
+    raw_dir: Path,
+    start: str = DEFAULT_START,
+    end: str = DEFAULT_END,
+    *,
+    scale: float = DEFAULT_SCALE,
+    seed: int = DEFAULT_SEED,
+    max_rows_per_csv: int = 1_000_000,
 ) -> SampleResult:
     """Write and land the sample for every month from ``start`` to ``end`` (inclusive)."""
     from nyc_mobility.sample.zones import write_zone_lookup

@@ -18,7 +18,9 @@ from nyc_mobility.sample.demand import MonthHours, hourly_counts, trip_starts
 from nyc_mobility.sample.dirty import pick_defects
 
 CITIBIKE_DEFECTS = {
-    "ended_before_started": 0.003, "lost_bike": 0.003, "excessive_duration": 0.001,
+    "ended_before_started": 0.003,
+    "lost_bike": 0.003,
+    "excessive_duration": 0.001,
     "outside_month": 0.002,
 }
 # (name prefix, count, lat range, lng range, id style)
@@ -89,17 +91,23 @@ def trips_table(month: str, hours: MonthHours, scale: float, rng: np.random.Gene
     lost = np.zeros(n, dtype=bool)
     lost[bad["lost_bike"]] = True
     ride_ids = [f"{v:016X}" for v in rng.integers(0, 2**63, n, dtype=np.int64)]
-    return pa.table({
-        "ride_id": ride_ids,
-        "rideable_type": np.where(electric, "electric_bike", "classic_bike"),
-        "started_at": _fmt(started), "ended_at": _fmt(ended),
-        "start_station_name": st.names[start], "start_station_id": st.ids[start],
-        "end_station_name": pa.array(st.names[end], mask=lost),
-        "end_station_id": pa.array(st.ids[end], mask=lost),
-        "start_lat": st.lat[start], "start_lng": st.lng[start],
-        "end_lat": pa.array(st.lat[end], mask=lost), "end_lng": pa.array(st.lng[end], mask=lost),
-        "member_casual": np.where(member, "member", "casual"),
-    })
+    return pa.table(
+        {
+            "ride_id": ride_ids,
+            "rideable_type": np.where(electric, "electric_bike", "classic_bike"),
+            "started_at": _fmt(started),
+            "ended_at": _fmt(ended),
+            "start_station_name": st.names[start],
+            "start_station_id": st.ids[start],
+            "end_station_name": pa.array(st.names[end], mask=lost),
+            "end_station_id": pa.array(st.ids[end], mask=lost),
+            "start_lat": st.lat[start],
+            "start_lng": st.lng[start],
+            "end_lat": pa.array(st.lat[end], mask=lost),
+            "end_lng": pa.array(st.lng[end], mask=lost),
+            "member_casual": np.where(member, "member", "casual"),
+        }
+    )
 
 
 def _fmt(values: np.ndarray) -> np.ndarray:
@@ -125,4 +133,3 @@ def write_zip(table: pa.Table, month: str, folder: Path, max_rows_per_csv: int =
             archive.writestr(f"{stem}_{part + 1}.csv", sink.getvalue().to_pybytes())
         archive.writestr(f"__MACOSX/._{stem}_1.csv", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
     return path
-

@@ -11,7 +11,7 @@ def pick_defects(rng: np.random.Generator, n: int, rates: dict[str, float]) -> d
     picked: dict[str, np.ndarray] = {}
     offset = 0
     for kind, rate in rates.items():
-        k = min(int(round(n * rate)), n - offset)
+        k = min(round(n * rate), n - offset)
         picked[kind] = np.sort(order[offset : offset + k])
         offset += k
     return picked

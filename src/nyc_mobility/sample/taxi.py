@@ -13,19 +13,59 @@ from nyc_mobility.sample.demand import MonthHours, hourly_counts, trip_starts
 from nyc_mobility.sample.dirty import pick_defects
 from nyc_mobility.sample.zones import AIRPORT_ZONES, BUSY_MANHATTAN, zones_by_borough
 
-_MONEY = ("fare_amount", "extra", "mta_tax", "tip_amount", "tolls_amount",
-          "improvement_surcharge", "total_amount", "congestion_surcharge", "Airport_fee")
+_MONEY = (
+    "fare_amount",
+    "extra",
+    "mta_tax",
+    "tip_amount",
+    "tolls_amount",
+    "improvement_surcharge",
+    "total_amount",
+    "congestion_surcharge",
+    "Airport_fee",
+)
 YELLOW_DEFECTS = {
-    "dropoff_before_pickup": 0.006, "zero_duration": 0.004, "refund": 0.003,
-    "negative_fare": 0.002, "outside_month": 0.003, "absurd_distance": 0.001,
+    "dropoff_before_pickup": 0.006,
+    "zero_duration": 0.004,
+    "refund": 0.003,
+    "negative_fare": 0.002,
+    "outside_month": 0.003,
+    "absurd_distance": 0.001,
     "no_passenger_info": 0.02,
 }
 FHV_DEFECTS = {
-    "dropoff_before_pickup": 0.005, "sentinel": 0.002, "outside_month": 0.003,
+    "dropoff_before_pickup": 0.005,
+    "sentinel": 0.002,
+    "outside_month": 0.003,
     "excessive_duration": 0.002,
 }
-FHV_BASES = [f"B{n:05d}" for n in (13, 53, 111, 250, 310, 381, 432, 628, 706, 821, 887, 1027,
-                                   1145, 1239, 1312, 1454, 1536, 1745, 2356, 2510, 2682, 2764)]
+FHV_BASES = [
+    f"B{n:05d}"
+    for n in (
+        13,
+        53,
+        111,
+        250,
+        310,
+        381,
+        432,
+        628,
+        706,
+        821,
+        887,
+        1027,
+        1145,
+        1239,
+        1312,
+        1454,
+        1536,
+        1745,
+        2356,
+        2510,
+        2682,
+        2764,
+    )
+]
 
 
 def _pickup_zones(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -75,15 +115,26 @@ def yellow_table(month: str, hours: MonthHours, scale: float, rng: np.random.Gen
     tip = np.where(payment == 1, np.round(fare * rng.uniform(0.12, 0.3, n), 2), 0.0)
     columns = {
         "VendorID": rng.choice([1, 2], size=n, p=[0.3, 0.7]).astype("int32"),
-        "tpep_pickup_datetime": pickup, "tpep_dropoff_datetime": dropoff,
-        "passenger_count": rng.choice([1, 2, 3, 4, 5, 6], size=n, p=[0.72, 0.15, 0.05, 0.03, 0.03, 0.02]).astype("float64"),
-        "trip_distance": distance, "RatecodeID": ratecode.astype("float64"),
+        "tpep_pickup_datetime": pickup,
+        "tpep_dropoff_datetime": dropoff,
+        "passenger_count": rng.choice(
+            [1, 2, 3, 4, 5, 6], size=n, p=[0.72, 0.15, 0.05, 0.03, 0.03, 0.02]
+        ).astype("float64"),
+        "trip_distance": distance,
+        "RatecodeID": ratecode.astype("float64"),
         "store_and_fwd_flag": np.where(rng.random(n) < 0.005, "Y", "N").astype(object),
-        "PULocationID": pu.astype("int32"), "DOLocationID": do.astype("int32"),
-        "payment_type": payment, "fare_amount": fare, "extra": extra,
-        "mta_tax": np.full(n, 0.5), "tip_amount": tip, "tolls_amount": tolls,
-        "improvement_surcharge": np.full(n, 1.0), "total_amount": np.zeros(n),
-        "congestion_surcharge": congestion, "Airport_fee": airport_fee,
+        "PULocationID": pu.astype("int32"),
+        "DOLocationID": do.astype("int32"),
+        "payment_type": payment,
+        "fare_amount": fare,
+        "extra": extra,
+        "mta_tax": np.full(n, 0.5),
+        "tip_amount": tip,
+        "tolls_amount": tolls,
+        "improvement_surcharge": np.full(n, 1.0),
+        "total_amount": np.zeros(n),
+        "congestion_surcharge": congestion,
+        "Airport_fee": airport_fee,
     }
     with_cbd = month >= "2025-01"
     if with_cbd:
@@ -98,14 +149,23 @@ def yellow_table(month: str, hours: MonthHours, scale: float, rng: np.random.Gen
     columns["trip_distance"][i] = 0.0
     i = bad["refund"]
     columns["payment_type"][i] = 4
-    for name in ("fare_amount", "extra", "mta_tax", "tip_amount", "improvement_surcharge", "congestion_surcharge"):
+    for name in (
+        "fare_amount",
+        "extra",
+        "mta_tax",
+        "tip_amount",
+        "improvement_surcharge",
+        "congestion_surcharge",
+    ):
         columns[name][i] = -np.abs(columns[name][i])
     columns["fare_amount"][bad["negative_fare"]] *= -1
     columns["payment_type"][bad["negative_fare"]] = 2
     _shift_to_previous_month(month, pickup, bad["outside_month"])
     dropoff[bad["outside_month"]] = pickup[bad["outside_month"]] + np.timedelta64(900, "s")
     columns["trip_distance"][bad["absurd_distance"]] = 183_000.5
-    total = sum(columns[c] for c in _MONEY if c not in ("total_amount",)) + columns.get("cbd_congestion_fee", 0)
+    total = sum(columns[c] for c in _MONEY if c not in ("total_amount",)) + columns.get(
+        "cbd_congestion_fee", 0
+    )
     columns["total_amount"] = np.round(total, 2)
     i = bad["no_passenger_info"]
     columns["payment_type"][i] = 0
@@ -141,13 +201,17 @@ def fhv_table(month: str, hours: MonthHours, scale: float, rng: np.random.Genera
     dropoff[bad["outside_month"]] = pickup[bad["outside_month"]] + np.timedelta64(1200, "s")
     dropoff[bad["excessive_duration"]] = pickup[bad["excessive_duration"]] + np.timedelta64(30, "h")
     shared = rng.random(n) < 0.03
-    table = pa.table({
-        "dispatching_base_num": pa.array(base, type=pa.string()),
-        "pickup_datetime": pickup, "dropOff_datetime": dropoff,
-        "PUlocationID": pa.array(pu, from_pandas=True), "DOlocationID": pa.array(do, from_pandas=True),
-        "SR_Flag": pa.array(np.where(shared, 1, 0).astype("int32"), mask=~shared),
-        "Affiliated_base_number": pa.array(affiliated, type=pa.string()),
-    })
+    table = pa.table(
+        {
+            "dispatching_base_num": pa.array(base, type=pa.string()),
+            "pickup_datetime": pickup,
+            "dropOff_datetime": dropoff,
+            "PUlocationID": pa.array(pu, from_pandas=True),
+            "DOlocationID": pa.array(do, from_pandas=True),
+            "SR_Flag": pa.array(np.where(shared, 1, 0).astype("int32"), mask=~shared),
+            "Affiliated_base_number": pa.array(affiliated, type=pa.string()),
+        }
+    )
     return _with_timestamp_us(table, ("pickup_datetime", "dropOff_datetime"))
 
 

@@ -20,15 +20,33 @@ LATITUDE, LONGITUDE = 40.7831, -73.9712
 # Central Park monthly mean temperature (°C), January first.
 MONTHLY_MEAN_C = (0.5, 1.6, 5.6, 11.7, 17.2, 22.4, 25.3, 24.7, 20.9, 14.6, 8.7, 3.4)
 HOURLY_VARIABLES = (
-    "temperature_2m", "apparent_temperature", "relative_humidity_2m", "dew_point_2m",
-    "precipitation", "rain", "snowfall", "snow_depth", "weather_code", "cloud_cover",
-    "wind_speed_10m", "wind_gusts_10m",
+    "temperature_2m",
+    "apparent_temperature",
+    "relative_humidity_2m",
+    "dew_point_2m",
+    "precipitation",
+    "rain",
+    "snowfall",
+    "snow_depth",
+    "weather_code",
+    "cloud_cover",
+    "wind_speed_10m",
+    "wind_gusts_10m",
 )
 UNITS = {
-    "time": "iso8601", "temperature_2m": "°C", "apparent_temperature": "°C",
-    "relative_humidity_2m": "%", "dew_point_2m": "°C", "precipitation": "mm", "rain": "mm",
-    "snowfall": "cm", "snow_depth": "m", "weather_code": "wmo code", "cloud_cover": "%",
-    "wind_speed_10m": "km/h", "wind_gusts_10m": "km/h",
+    "time": "iso8601",
+    "temperature_2m": "°C",
+    "apparent_temperature": "°C",
+    "relative_humidity_2m": "%",
+    "dew_point_2m": "°C",
+    "precipitation": "mm",
+    "rain": "mm",
+    "snowfall": "cm",
+    "snow_depth": "m",
+    "weather_code": "wmo code",
+    "cloud_cover": "%",
+    "wind_speed_10m": "km/h",
+    "wind_gusts_10m": "km/h",
 }
 
 
@@ -73,8 +91,13 @@ def simulate(start_utc: dt.datetime, hours: int, seed: int) -> HourlyWeather:
     wind_speed = np.round(rng.gamma(3.0, 4.0, hours) + np.where(wet, 6, 0), 1)
     humidity = np.clip(np.where(wet, 92, 60 + rng.normal(0, 12, hours)), 15, 100).round()
     return HourlyWeather(
-        start_utc, np.round(temperature, 1), precipitation, snowfall, cloud_cover,
-        wind_speed, humidity,
+        start_utc,
+        np.round(temperature, 1),
+        precipitation,
+        snowfall,
+        cloud_cover,
+        wind_speed,
+        humidity,
     )
 
 
@@ -108,16 +131,22 @@ def response_for_month(month: str, seed: int) -> tuple[dict, HourlyWeather]:
         "snow_depth": depth.tolist(),
         "weather_code": [
             weather_code(p, s, c)
-            for p, s, c in zip(series.precipitation, series.snowfall, series.cloud_cover)
+            for p, s, c in zip(series.precipitation, series.snowfall, series.cloud_cover, strict=True)
         ],
         "cloud_cover": series.cloud_cover.astype(int).tolist(),
         "wind_speed_10m": series.wind_speed.tolist(),
         "wind_gusts_10m": np.round(series.wind_speed * 1.8, 1).tolist(),
     }
     response = {
-        "latitude": 40.78858, "longitude": -73.9661, "generationtime_ms": 1.2,
-        "utc_offset_seconds": 0, "timezone": "GMT", "timezone_abbreviation": "GMT",
-        "elevation": 36.0, "hourly_units": UNITS, "hourly": hourly,
+        "latitude": 40.78858,
+        "longitude": -73.9661,
+        "generationtime_ms": 1.2,
+        "utc_offset_seconds": 0,
+        "timezone": "GMT",
+        "timezone_abbreviation": "GMT",
+        "elevation": 36.0,
+        "hourly_units": UNITS,
+        "hourly": hourly,
     }
     return response, series
 

@@ -51,8 +51,12 @@ def zone_table() -> list[tuple[int, str, str, str]]:
     for location_id, code in enumerate(_BOROUGH_CODES, start=1):
         if code == "U":
             rows.append(
-                (location_id, "Unknown" if location_id == 264 else "N/A",
-                 "N/A" if location_id == 264 else "Outside of NYC", "N/A")
+                (
+                    location_id,
+                    "Unknown" if location_id == 264 else "N/A",
+                    "N/A" if location_id == 264 else "Outside of NYC",
+                    "N/A",
+                )
             )
             continue
         borough = _BOROUGHS[code]

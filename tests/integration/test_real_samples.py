@@ -1,0 +1,254 @@
+"""The pipeline on real published bytes from ../shared/data/real (landed through the raw layer).
+
+Expected values are computed independently from the raw files with DuckDB, never through the models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from nyc_mobility import raw
+from nyc_mobility.sample.weather import response_for_month, write_response
+from nyc_mobility.settings import Settings
+from tests.conftest import build_in_process, query, scalar
+
+pytestmark = pytest.mark.integration
+
+
+def _split_csv_by_month(src: Path, month_sql: str, out: Path) -> dict[str, Path]:
+    """Write one CSV per month of ``month_sql`` (as a publisher's monthly file would be)."""
+    con = duckdb.connect()
+    months = [
+        r[0]
+        for r in con.execute(
+            f"select distinct {month_sql} from read_csv('{src}', all_varchar=true)"
+        ).fetchall()
+    ]
+    files = {}
+    for month in months:
+        target = out / f"{src.stem}_{month}.csv"
+        con.execute(
+            f"copy (select * exclude (source_file) from read_csv('{src}', all_varchar=true) where {month_sql} = '{month}') "
+            f"to '{target}' (header)"
+            if "source_file" in month_sql
+            else f"copy (select * from read_csv('{src}', all_varchar=true) where {month_sql} = '{month}') "
+            f"to '{target}' (header)"
+        )
+        files[month] = target
+    return files
+
+
+@pytest.fixture(scope="module")
+def real_build(real_data: Path, tmp_path_factory) -> Settings:
+    work = tmp_path_factory.mktemp("real")
+    settings = Settings(data_dir=work / "data", source="official")
+    raw_dir = settings.raw_dir
+    tlc = real_data / "tlc_yellow"
+    raw.land_file(tlc / "yellow_tripdata_2025-01_head10000.parquet", raw_dir, "tlc_yellow", "2025-01")
+    raw.land_file(
+        tlc / "yellow_tripdata_2025-01_first5rows_official_types.parquet", raw_dir, "tlc_yellow", "2025-01"
+    )
+    raw.land_csv_as_parquet(
+        tlc / "yellow_tripdata_2020-07_265rows_legacy_csv.csv", raw_dir, "tlc_yellow", "2020-07"
+    )
+    renamed = _split_csv_by_month(
+        tlc / "yellow_tripdata_2018-2020_10_per_month_renamedcols.csv",
+        "strftime(cast(pickup_datetime as timestamp), '%Y-%m')",
+        work,
+    )
+    for month, path in renamed.items():
+        raw.land_csv_as_parquet(path, raw_dir, "tlc_yellow", month)
+    fhv = _split_csv_by_month(
+        real_data / "tlc_fhv" / "fhv_tripdata_2019-2020_first_rows_per_month.csv",
+        "regexp_extract(source_file, '(\\d{4}-\\d{2})', 1)",
+        work,
+    )
+    for month, path in fhv.items():
+        raw.land_csv_as_parquet(path, raw_dir, "tlc_fhv", month, name=f"fhv_tripdata_{month}.csv")
+    for csv in sorted((real_data / "citibike").glob("*.csv")):
+        digits = re.search(r"(\d{4})(\d{2})", csv.name)
+        month = f"{digits.group(1)}-{digits.group(2)}"
+        archive = work / f"{csv.stem}.csv.zip"
+        with zipfile.ZipFile(archive, "w") as z:
+            z.write(csv, csv.name)
+            z.writestr(f"__MACOSX/._{csv.name}", b"junk")
+        raw.land_citibike_zip(archive, raw_dir, month)
+    for response in sorted((real_data / "weather_openmeteo" / "daily_forecast_api_json").glob("NYC_*.json")):
+        raw.land_file(response, raw_dir, "weather", response.stem[4:11])
+    raw.land_zone_lookup(real_data / "tlc_zones" / "taxi_zone_lookup.csv", raw_dir)
+    # Real weather covers 2024-01..2025-03; other trip months get generated archive responses.
+    landed = raw.landed_months(raw_dir)
+    trip_months = set(landed["tlc_yellow"]) | set(landed["tlc_fhv"]) | set(landed["citibike"])
+    for month in sorted(trip_months - set(landed["weather"])):
+        body, _ = response_for_month(month, seed=1)
+        target = work / "weather" / f"open_meteo_{month}.json"
+        raw.land_file(write_response(body, target), raw_dir, "weather", month)
+    build = build_in_process(settings)
+    failed = [e.check_name for e in build.result.get_asset_check_evaluations() if not e.passed]
+    assert build.result.success, failed
+    return settings
+
+
+def test_every_real_record_is_staged_none_dropped(real_build, real_data):
+    db = real_build.warehouse_path
+    tlc = real_data / "tlc_yellow"
+    yellow_raw = duckdb.sql(
+        f"""select (select count(*) from '{tlc}/yellow_tripdata_2025-01_head10000.parquet')
+                 + (select count(*) from '{tlc}/yellow_tripdata_2025-01_first5rows_official_types.parquet')
+                 + (select count(*) from read_csv('{tlc}/yellow_tripdata_2020-07_265rows_legacy_csv.csv', all_varchar=true))
+                 + (select count(*) from read_csv('{tlc}/yellow_tripdata_2018-2020_10_per_month_renamedcols.csv', all_varchar=true))"""
+    ).fetchall()[0][0]
+    assert scalar(db, "select count(*) from stg_tlc__yellow_taxi") == yellow_raw
+    fhv_raw = duckdb.sql(
+        f"select count(*) from '{real_data}/tlc_fhv/fhv_tripdata_2019-2020_first_rows_per_month.csv'"
+    ).fetchall()[0][0]
+    assert scalar(db, "select count(*) from stg_tlc__fhv_taxi") == fhv_raw
+    bike_raw = sum(
+        duckdb.sql(f"select count(*) from read_csv('{p}', all_varchar=true)").fetchall()[0][0]
+        for p in (real_data / "citibike").glob("*.csv")
+    )
+    assert scalar(db, "select count(*) from stg_citibike__trips") == bike_raw
+
+
+def test_all_three_citibike_schemas_map_to_the_same_columns(real_build, real_data):
+    db = real_build.warehouse_path
+    per_month = dict(query(db, "select source_month, count(started_at) from stg_citibike__trips group by 1"))
+    assert set(per_month) == {"2015-09", "2019-01", "2021-02", "2024-01"}
+    for month, count in per_month.items():
+        assert count == scalar(db, f"select count(*) from stg_citibike__trips where source_month = '{month}'")
+    subscribers = duckdb.sql(
+        f"select count(*) from read_csv('{real_data}/citibike/JC-201901-citibike-tripdata.csv') where usertype = 'Subscriber'"
+    ).fetchall()[0][0]
+    assert (
+        scalar(
+            db,
+            "select count(*) from stg_citibike__trips where source_month = '2019-01' and member_type = 'member'",
+        )
+        == subscribers
+    )
+    title_case = query(
+        db,
+        "select count(*), count(start_station_id), count(member_type) from stg_citibike__trips where source_month = '2015-09'",
+    )[0]
+    assert title_case[0] == title_case[1] == title_case[2] > 6000
+    ids = {
+        r[0]
+        for r in query(db, "select start_station_id from stg_citibike__trips where source_month = '2021-02'")
+    }
+    assert "JC105" in ids  # station ids stay text
+    negative = duckdb.sql(
+        f"select count(*) from read_csv('{real_data}/citibike/JC-202102-citibike-tripdata.csv') where ended_at < started_at"
+    ).fetchall()[0][0]
+    assert (
+        scalar(
+            db,
+            "select count(*) from stg_citibike__trips where source_month = '2021-02' and invalid_reason = 'dropoff_before_pickup'",
+        )
+        == negative
+        > 0
+    )
+    assert (
+        scalar(
+            db,
+            "select count(*) from stg_citibike__trips where bike_type = 'electric_bike' and source_month = '2024-01'",
+        )
+        > 0
+    )
+
+
+def test_yellow_schema_variants_and_flags(real_build, real_data):
+    db = real_build.warehouse_path
+    airport = duckdb.sql(
+        f"select sum(Airport_fee) from '{real_data}/tlc_yellow/yellow_tripdata_2025-01_head10000.parquet'"
+    ).fetchall()[0][0]
+    staged = scalar(
+        db, "select sum(airport_fee_amount) from stg_tlc__yellow_taxi where source_file like '%head10000%'"
+    )
+    assert staged == pytest.approx(airport)
+    assert (
+        scalar(
+            db,
+            "select count(cbd_congestion_fee_amount) from stg_tlc__yellow_taxi where source_month = '2025-01'",
+        )
+        == 10005
+    )
+    assert (
+        scalar(
+            db,
+            "select count(cbd_congestion_fee_amount) from stg_tlc__yellow_taxi where source_month = '2020-07'",
+        )
+        == 0
+    )
+    # 18 pickups of the 2025-01 file fall in December 2024
+    assert (
+        scalar(
+            db,
+            "select count(*) from stg_tlc__yellow_taxi where source_file like '%head10000%' and invalid_reason = 'outside_file_month'",
+        )
+        == 18
+    )
+    # publisher-renamed columns: two trips end before they start
+    assert (
+        scalar(
+            db,
+            "select count(*) from stg_tlc__yellow_taxi where source_file like '%renamedcols%' and invalid_reason = 'dropoff_before_pickup'",
+        )
+        == 2
+    )
+    assert (
+        scalar(db, "select count(pickup_at) from stg_tlc__yellow_taxi where source_file like '%renamedcols%'")
+        == 360
+    )
+    # the legacy CSV's refund row is flagged, not counted as a trip
+    refund = query(
+        db,
+        "select invalid_reason from stg_tlc__yellow_taxi where source_month = '2020-07' and fare_amount < 0",
+    )
+    assert refund and all(r[0] in {"refund_or_void", "negative_fare"} for r in refund)
+
+
+def test_fhv_casing_and_missing_zones(real_build):
+    db = real_build.warehouse_path
+    jan = query(
+        db,
+        "select count(*), count(pickup_location_id), count(*) filter (where is_valid) from stg_tlc__fhv_taxi where source_month = '2019-01'",
+    )[0]
+    assert jan[0] == 18 and jan[1] == 0 and jan[2] > 0  # no zone is not a reason to drop a trip
+    assert scalar(db, "select count(dropoff_at) = count(*) from stg_tlc__fhv_taxi") is True
+
+
+def test_real_weather_is_converted_to_metric_utc(real_build, real_data):
+    body = json.loads(
+        (real_data / "weather_openmeteo/daily_forecast_api_json/NYC_2024-11-05.json").read_text()
+    )
+    fahrenheit = body["hourly"]["temperature_2m"][12]
+    utc = dt.datetime(2024, 11, 5, 12) - dt.timedelta(seconds=body["utc_offset_seconds"])
+    staged = scalar(
+        real_build.warehouse_path,
+        "select temperature_c from stg_weather__hourly where observed_at_utc = ? and source_file like '%NYC_2024-11-05%'",
+        [utc],
+    )
+    assert staged == pytest.approx((fahrenheit - 32) * 5 / 9)
+    speed_mph = body["hourly"]["windspeed_10m"][12]
+    kmh = scalar(
+        real_build.warehouse_path,
+        "select wind_speed_kmh from stg_weather__hourly where observed_at_utc = ? and source_file like '%NYC_2024-11-05%'",
+        [utc],
+    )
+    assert kmh == pytest.approx(speed_mph * 1.609344)
+
+
+def test_real_trips_reach_the_facts_with_weather(real_build):
+    db = real_build.warehouse_path
+    per_mode = dict(query(db, "select mode, count(*) from fct_trips group by 1"))
+    valid = dict(query(db, "select mode, count(*) from int_trips__unioned where is_valid group by 1"))
+    assert per_mode == valid
+    assert set(per_mode) == {"yellow_taxi", "fhv", "citibike"}
+    assert scalar(db, "select count(*) from fct_trips where weather_hour is null") == 0
