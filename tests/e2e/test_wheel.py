@@ -39,7 +39,8 @@ def _run(args: list[str], cwd: Path, env_extra: dict[str, str] | None = None, ti
 
 def test_package_is_imported_from_site_packages_not_the_checkout():
     package = Path(nyc_mobility.__file__).resolve()
-    assert REPO_ROOT not in package.parents
+    assert REPO_ROOT / "src" not in package.parents
+    assert "site-packages" in package.parts
     manifest = packaged_project_dir() / "target" / "manifest.json"
     assert manifest.exists() and (packaged_project_dir() / "target" / "semantic_manifest.json").exists()
     assert (packaged_project_dir() / "models" / "marts" / "core" / "fct_trips.sql").exists()
