@@ -74,3 +74,12 @@ def real_data() -> Path:
             f"real data samples not found at {REAL_DATA} (they live in the workplace's shared/ folder)"
         )
     return REAL_DATA
+
+
+@pytest.fixture
+def fake_hosts():
+    """A local server playing the official hosts (127.0.0.1 only)."""
+    from tests.fake_hosts import FakeHosts
+
+    with FakeHosts() as hosts:
+        yield hosts

@@ -90,32 +90,43 @@ def _csv_to_parquet(src: Path, dest: Path) -> None:
         con.close()
 
 
-def land_citibike_zip(zip_path: Path, raw_dir: Path, month: str) -> list[Path]:
+def land_citibike_zip(zip_path: Path, raw_dir: Path, month: str, *, only_month: bool = False) -> list[Path]:
     """Land every trip CSV inside a published Citi Bike zip as parquet.
 
-    ``__MACOSX/`` entries and non-CSV members are ignored; a zip without any CSV is an error.
+    ``__MACOSX/`` entries and non-CSV members are ignored; zips nested in the archive (the yearly
+    archives hold monthly ones) are opened too. With ``only_month`` (a yearly archive), only members
+    whose name carries the month (``YYYYMM``) are landed. An archive without any is an error.
     """
     zip_path = Path(zip_path)
+    stamp = month.replace("-", "")
+    with tempfile.TemporaryDirectory(prefix="nyc-mobility-unzip-") as tmp:
+        csvs = _extract_trip_csvs(zip_path, Path(tmp), stamp if only_month else None)
+        if not csvs:
+            what = f"trip CSV for {month}" if only_month else "trip CSV"
+            raise RawFileError(f"{zip_path}: the archive holds no {what}")
+        return [land_csv_as_parquet(csv, raw_dir, "citibike", month, name=csv.name) for csv in csvs]
+
+
+def _extract_trip_csvs(zip_path: Path, into: Path, stamp: str | None, depth: int = 0) -> list[Path]:
+    """Extract the trip CSVs of an archive (and of the zips nested in it, two levels at most)."""
     try:
         archive = zipfile.ZipFile(zip_path)
     except zipfile.BadZipFile as exc:
         raise RawFileError(f"{zip_path}: not a valid zip archive ({exc})") from exc
-    landed: list[Path] = []
-    with archive, tempfile.TemporaryDirectory(prefix="nyc-mobility-unzip-") as tmp:
-        members = [m for m in archive.namelist() if _is_trip_csv(m)]
-        if not members:
-            raise RawFileError(f"{zip_path}: the archive holds no trip CSV")
-        for member in members:
-            extracted = Path(archive.extract(member, tmp))
-            landed.append(land_csv_as_parquet(extracted, raw_dir, "citibike", month, name=Path(member).name))
-    return landed
-
-
-def _is_trip_csv(member: str) -> bool:
-    parts = Path(member).parts
-    return (
-        member.lower().endswith(".csv") and "__MACOSX" not in parts and not Path(member).name.startswith("._")
-    )
+    found: list[Path] = []
+    with archive:
+        for index, member in enumerate(archive.namelist()):
+            name = Path(member).name
+            if "__MACOSX" in Path(member).parts or name.startswith("._") or member.endswith("/"):
+                continue
+            wanted = stamp is None or stamp in name
+            if name.lower().endswith(".csv") and wanted:
+                found.append(Path(archive.extract(member, into / str(index))))
+            elif name.lower().endswith(".zip") and depth < 2 and (wanted or depth == 0):
+                nested = Path(archive.extract(member, into / str(index)))
+                inner_stamp = None if wanted else stamp
+                found.extend(_extract_trip_csvs(nested, into / f"{index}-unzipped", inner_stamp, depth + 1))
+    return found
 
 
 def land_zone_lookup(src: Path, raw_dir: Path) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from nyc_mobility.cli import run, sample, validate
+from nyc_mobility.cli import ingest, run, sample, validate
 
 app = typer.Typer(
     name="nyc-mobility",
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.command("run")(run.run)
 app.command("validate")(validate.validate)
 app.command("sample")(sample.sample)
+app.command("ingest")(ingest.ingest)
 
 
 @app.callback()

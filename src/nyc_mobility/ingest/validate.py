@@ -1,0 +1,92 @@
+"""Is a downloaded file what its source publishes? Each check returns metadata or raises.
+
+A 200 response can still be an HTML error page, a truncated parquet or a broken zip: such a file is
+an error naming the URL and is never landed.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+
+class InvalidContentError(ValueError):
+    """The bytes are not the expected format."""
+
+
+def parquet(path: Path, timestamp_column: str | None = None) -> dict[str, Any]:
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        handle.seek(max(size - 4, 0))
+        tail = handle.read(4)
+    if size < 12 or head != b"PAR1" or tail != b"PAR1":
+        raise InvalidContentError(
+            "not a complete parquet file (missing PAR1 magic: truncated, or an HTML page?)"
+        )
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except Exception as exc:  # pyarrow raises several types for corrupt footers
+        raise InvalidContentError(f"unreadable parquet footer ({exc})") from exc
+    info: dict[str, Any] = {"rows": meta.num_rows, "columns": meta.num_columns}
+    if timestamp_column:
+        info.update(_date_range(path, timestamp_column))
+    return info
+
+
+def _date_range(path: Path, column: str) -> dict[str, Any]:
+    import duckdb
+
+    source = f"read_parquet('{path}')"
+    names = {row[0].lower(): row[0] for row in duckdb.sql(f"describe select * from {source}").fetchall()}
+    if column.lower() not in names:
+        return {}
+    lo, hi = duckdb.sql(
+        f'select min("{names[column.lower()]}"), max("{names[column.lower()]}") from {source}'
+    ).fetchall()[0]
+    return {"first_timestamp": str(lo), "last_timestamp": str(hi)}
+
+
+def trip_zip(path: Path) -> dict[str, Any]:
+    if not zipfile.is_zipfile(path):
+        raise InvalidContentError("not a zip archive (an HTML page, or truncated)")
+    with zipfile.ZipFile(path) as archive:
+        broken = archive.testzip()
+        if broken is not None:
+            raise InvalidContentError(f"corrupt member {broken!r} in the archive")
+        members = [
+            m
+            for m in archive.namelist()
+            if m.lower().endswith((".csv", ".zip"))
+            and "__MACOSX" not in m
+            and not Path(m).name.startswith("._")
+        ]
+    if not members:
+        raise InvalidContentError("the archive holds no CSV (or nested zip) of trips")
+    return {"members": len(members)}
+
+
+def open_meteo(path: Path) -> dict[str, Any]:
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidContentError(f"not a JSON document ({exc.__class__.__name__})") from exc
+    if not isinstance(body, dict) or body.get("error"):
+        reason = body.get("reason") if isinstance(body, dict) else None
+        raise InvalidContentError(f"Open-Meteo returned an error: {reason or body!r}"[:300])
+    times = (body.get("hourly") or {}).get("time") or []
+    if not times:
+        raise InvalidContentError("no hourly.time values in the response")
+    return {"rows": len(times), "first_timestamp": times[0], "last_timestamp": times[-1]}
+
+
+def zone_lookup(path: Path) -> dict[str, Any]:
+    head = path.read_bytes()[:200].decode("utf-8", errors="replace")
+    if "LocationID" not in head or "Borough" not in head:
+        raise InvalidContentError("not the taxi zone lookup CSV (no LocationID,Borough header)")
+    rows = sum(1 for line in path.read_text(encoding="utf-8").splitlines()[1:] if line.strip())
+    return {"rows": rows}

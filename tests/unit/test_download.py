@@ -1,0 +1,115 @@
+"""Downloads against a local server with injected faults (no internet)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from nyc_mobility.ingest import validate
+from nyc_mobility.ingest.download import DownloadError, NotFoundError, RetryPolicy, download, make_client
+from nyc_mobility.ingest.sources import DisallowedHostError, SourceUrls
+from tests.fake_hosts import Ok, Stall, Status, Truncate
+
+FAST = RetryPolicy(
+    attempts=3, backoff_seconds=0.01, max_backoff_seconds=0.05, read_timeout=0.5, connect_timeout=1
+)
+
+
+@pytest.fixture(scope="module")
+def parquet_bytes(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("pq") / "t.parquet"
+    pq.write_table(
+        pa.table({"tpep_pickup_datetime": pa.array([0, 3_600_000_000], pa.timestamp("us")), "x": [1, 2]}),
+        path,
+    )
+    return path.read_bytes()
+
+
+def _get(fake_hosts, path, tmp_path, validator=validate.parquet, policy=FAST):
+    urls = SourceUrls(tlc_base=fake_hosts.url, enforce_allow_list=False)
+    with make_client(policy) as client:
+        return download(
+            client,
+            f"{fake_hosts.url}{path}",
+            tmp_path / "out" / path.rsplit("/", 1)[-1],
+            validator,
+            urls=urls,
+            policy=policy,
+        )
+
+
+def test_500_then_success_is_retried(fake_hosts, tmp_path, parquet_bytes):
+    fake_hosts.add("/trip-data/a.parquet", Status(500), Status(503), Ok(parquet_bytes))
+    result = _get(fake_hosts, "/trip-data/a.parquet", tmp_path)
+    assert result.attempts == 3 and not result.skipped
+    assert result.sha256 == hashlib.sha256(parquet_bytes).hexdigest()
+    assert result.size == len(parquet_bytes) and result.metadata["rows"] == 2
+
+
+def test_stalled_response_times_out_and_is_retried(fake_hosts, tmp_path, parquet_bytes):
+    fake_hosts.add("/trip-data/b.parquet", Stall(2.0, parquet_bytes), Ok(parquet_bytes))
+    result = _get(fake_hosts, "/trip-data/b.parquet", tmp_path)
+    assert result.attempts == 2
+
+
+def test_truncated_body_is_retried_then_reported(fake_hosts, tmp_path, parquet_bytes):
+    fake_hosts.add("/trip-data/c.parquet", Truncate(parquet_bytes, 100), Ok(parquet_bytes))
+    assert _get(fake_hosts, "/trip-data/c.parquet", tmp_path).attempts == 2
+    fake_hosts.add("/trip-data/d.parquet", Truncate(parquet_bytes, 100))
+    with pytest.raises(DownloadError, match=r"/trip-data/d\.parquet: failed after 3 attempts"):
+        _get(fake_hosts, "/trip-data/d.parquet", tmp_path)
+    assert not (tmp_path / "out" / "d.parquet").exists()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["c.parquet"]  # no .part left behind
+
+
+def test_html_with_status_200_is_never_landed(fake_hosts, tmp_path):
+    fake_hosts.add("/trip-data/e.parquet", Ok(b"<html><body>Rate limited</body></html>", "text/html"))
+    with pytest.raises(DownloadError, match=r"e\.parquet: the response is not the expected file.*PAR1"):
+        _get(fake_hosts, "/trip-data/e.parquet", tmp_path)
+    assert not (tmp_path / "out" / "e.parquet").exists()
+    assert fake_hosts.hits["/trip-data/e.parquet"] == 1  # a wrong format is not retried
+
+
+def test_missing_file_is_not_found_without_retries(fake_hosts, tmp_path):
+    with pytest.raises(NotFoundError, match="HTTP 404"):
+        _get(fake_hosts, "/trip-data/missing.parquet", tmp_path)
+    assert fake_hosts.hits["/trip-data/missing.parquet"] == 1
+
+
+def test_existing_valid_file_is_skipped(fake_hosts, tmp_path, parquet_bytes):
+    fake_hosts.add("/trip-data/f.parquet", Ok(parquet_bytes))
+    _get(fake_hosts, "/trip-data/f.parquet", tmp_path)
+    again = _get(fake_hosts, "/trip-data/f.parquet", tmp_path)
+    assert again.skipped and fake_hosts.hits["/trip-data/f.parquet"] == 1
+
+
+def test_existing_invalid_file_is_fetched_again(fake_hosts, tmp_path, parquet_bytes):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "g.parquet").write_bytes(b"PAR1 truncated")
+    fake_hosts.add("/trip-data/g.parquet", Ok(parquet_bytes))
+    assert not _get(fake_hosts, "/trip-data/g.parquet", tmp_path).skipped
+
+
+def test_allow_list_is_enforced_by_default(tmp_path):
+    urls = SourceUrls()
+    with pytest.raises(DisallowedHostError, match="not an HTTPS URL on an allowed host"):
+        urls.check("http://d37ci6vzurychx.cloudfront.net/trip-data/x.parquet")
+    with pytest.raises(DisallowedHostError):
+        urls.check("https://example.com/x.parquet")
+    assert urls.check(urls.tlc_trip_url("yellow", "2024-01")).startswith("https://d37ci6vzurychx")
+
+
+def test_citibike_candidates_include_the_misspelling_and_yearly_archives():
+    urls = SourceUrls()
+    june = urls.citibike_urls("2022-06")
+    assert june[0].endswith("/2022-citibike-tripdata.zip")
+    assert any(u.endswith("/202206-citbike-tripdata.csv.zip") for u in june)
+    assert urls.citibike_urls("2024-03")[0].endswith("/202403-citibike-tripdata.csv.zip")
+
+
+def test_weather_url_asks_for_utc_and_one_extra_day():
+    url = SourceUrls().weather_url("2024-02")
+    assert "start_date=2024-02-01" in url and "end_date=2024-03-01" in url and "timezone=GMT" in url
