@@ -29,6 +29,8 @@ TRIP_SOURCES = ("tlc_yellow", "tlc_fhv", "citibike")
 MONTHLY_SOURCES = (*TRIP_SOURCES, "weather")
 ALL_SOURCES = (*MONTHLY_SOURCES, "zones")
 ZONE_LOOKUP_NAME = "taxi_zone_lookup.csv"
+ZONE_SHAPES_DIR = "taxi_zones"
+_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx")
 
 
 class RawFileError(ValueError):
@@ -136,6 +138,42 @@ def land_zone_lookup(src: Path, raw_dir: Path) -> Path:
     return target
 
 
+def zone_shapes_path(raw_dir: Path) -> Path:
+    return Path(raw_dir) / "zones" / ZONE_SHAPES_DIR / "taxi_zones.shp"
+
+
+def land_zone_shapes(zip_path: Path, raw_dir: Path) -> Path:
+    """Land the shapefile inside ``taxi_zones.zip`` as ``zones/taxi_zones/taxi_zones.*`` (replaced whole)."""
+    zip_path = Path(zip_path)
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except zipfile.BadZipFile as exc:
+        raise RawFileError(f"{zip_path}: not a valid zip archive ({exc})") from exc
+    target = zone_shapes_path(raw_dir).parent
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".taxi_zones.", dir=target.parent))
+    try:
+        with archive:
+            members = [
+                m
+                for m in archive.namelist()
+                if Path(m).suffix.lower() in _SHAPEFILE_PARTS and "__MACOSX" not in Path(m).parts
+            ]
+            if not any(m.lower().endswith(".shp") for m in members):
+                raise RawFileError(f"{zip_path}: the archive holds no .shp shapefile")
+            for member in members:
+                (staging / f"taxi_zones{Path(member).suffix.lower()}").write_bytes(archive.read(member))
+        previous = target.with_name(f".{target.name}.old")
+        shutil.rmtree(previous, ignore_errors=True)
+        if target.exists():
+            os.replace(target, previous)
+        os.replace(staging, target)
+        shutil.rmtree(previous, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return zone_shapes_path(raw_dir)
+
+
 def landed_months(raw_dir: Path) -> dict[str, list[str]]:
     """The months present on disk for each monthly source."""
     result: dict[str, list[str]] = {}
@@ -153,6 +191,6 @@ def landed_months(raw_dir: Path) -> dict[str, list[str]]:
 def missing_sources(raw_dir: Path) -> list[str]:
     """Sources the dbt project needs that have no landed file yet."""
     missing = [s for s, months in landed_months(raw_dir).items() if not months]
-    if not (Path(raw_dir) / "zones" / ZONE_LOOKUP_NAME).exists():
+    if not (Path(raw_dir) / "zones" / ZONE_LOOKUP_NAME).exists() or not zone_shapes_path(raw_dir).exists():
         missing.append("zones")
     return missing

@@ -33,13 +33,19 @@ def test_every_dbt_model_is_an_asset_grouped_by_layer(defs):
     assert groups["metricflow_time_spine"] == "semantic"
     assert groups["raw/tlc/yellow_tripdata"] == "raw"
     models = {k for k, g in groups.items() if g in {"staging", "intermediate", "marts", "semantic"}}
-    assert len(models) == 16
+    assert len(models) == 17
 
 
 def test_raw_assets_are_upstream_of_staging(defs):
     graph = defs.resolve_asset_graph()
     parents = graph.get(dg.AssetKey("stg_citibike__trips")).parent_keys
     assert parents == {dg.AssetKey(["raw", "citibike", "tripdata"])}
+
+
+def test_zone_shapes_feed_the_station_zone_model(defs):
+    graph = defs.resolve_asset_graph()
+    parents = graph.get(dg.AssetKey("int_citibike__station_zones")).parent_keys
+    assert dg.AssetKey(["raw", "zones", "taxi_zone_shapes"]) in parents
 
 
 def test_descriptions_and_column_schemas_come_from_dbt(defs):

@@ -139,6 +139,11 @@ def official(fake_hosts, real_data: Path):
         path = urls.weather_url(month).removeprefix(hosts.url)
         hosts.add(path, Stall(1.5, body), Ok(body)) if index == 0 else hosts.add(path, Ok(body))
     hosts.add("/misc/taxi_zone_lookup.csv", Ok((r / "tlc_zones/taxi_zone_lookup.csv").read_bytes()))
+    shapes = {
+        f"taxi_zones/{p.name}": p.read_bytes()
+        for p in (r / "tlc_zones/taxi_zones_shapefile").glob("taxi_zones.*")
+    }
+    hosts.add("/misc/taxi_zones.zip", Status(502), Ok(_zip(shapes)))
     return hosts, weather_months
 
 
@@ -190,6 +195,7 @@ def test_ingest_lands_every_source_then_builds_with_reconciled_counts(official, 
     assert not list(data_dir.rglob("*.part")) and not list(data_dir.rglob(".*.tmp"))
 
     raw_dir = data_dir / "raw"
+    assert (raw_dir / "zones" / "taxi_zones" / "taxi_zones.shp").exists()
     assert sorted(p.name for p in (raw_dir / "citibike" / "month=2021-02").iterdir()) == [
         "202102-citibike-tripdata_1.parquet",
         "202102-citibike-tripdata_2.parquet",
@@ -223,6 +229,11 @@ def test_ingest_lands_every_source_then_builds_with_reconciled_counts(official, 
         query(db, "select mode, count(*) from int_trips__unioned where is_valid group by 1")
     )
     assert set(per_mode) == {"yellow_taxi", "fhv", "citibike"}
+    # bike trips carry zones: the Jersey City samples are outside NYC, never a wrong NYC zone
+    bike = dict(
+        query(db, "select pickup_borough, count(*) from fct_trips where mode = 'citibike' group by 1")
+    )
+    assert bike.get("Outside NYC", 0) > 0.9 * sum(bike.values())
 
 
 def test_html_page_with_status_200_is_reported_and_never_landed(fake_hosts, tmp_path):

@@ -22,6 +22,15 @@ from tests.conftest import build_in_process, query, scalar
 pytestmark = pytest.mark.integration
 
 
+def zip_shapefile(folder: Path, work: Path) -> Path:
+    """The official taxi_zones.zip layout, from the real shapefile folder."""
+    archive = work / "taxi_zones.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for part in sorted(folder.glob("taxi_zones.*")):
+            z.write(part, f"taxi_zones/{part.name}")
+    return archive
+
+
 def _split_csv_by_month(src: Path, month_sql: str, out: Path) -> dict[str, Path]:
     """Write one CSV per month of ``month_sql`` (as a publisher's monthly file would be)."""
     con = duckdb.connect()
@@ -83,6 +92,7 @@ def real_build(real_data: Path, tmp_path_factory) -> Settings:
     for response in sorted((real_data / "weather_openmeteo" / "daily_forecast_api_json").glob("NYC_*.json")):
         raw.land_file(response, raw_dir, "weather", response.stem[4:11])
     raw.land_zone_lookup(real_data / "tlc_zones" / "taxi_zone_lookup.csv", raw_dir)
+    raw.land_zone_shapes(zip_shapefile(real_data / "tlc_zones" / "taxi_zones_shapefile", work), raw_dir)
     # Real weather covers 2024-01..2025-03; other trip months get generated archive responses.
     landed = raw.landed_months(raw_dir)
     trip_months = set(landed["tlc_yellow"]) | set(landed["tlc_fhv"]) | set(landed["citibike"])
@@ -252,3 +262,15 @@ def test_real_trips_reach_the_facts_with_weather(real_build):
     assert per_mode == valid
     assert set(per_mode) == {"yellow_taxi", "fhv", "citibike"}
     assert scalar(db, "select count(*) from fct_trips where weather_hour is null") == 0
+
+
+def test_jersey_city_bike_trips_are_outside_nyc(real_build):
+    db = real_build.warehouse_path
+    boroughs = dict(
+        query(db, "select pickup_borough, count(*) from fct_trips where mode = 'citibike' group by 1")
+    )
+    assert boroughs.get("Outside NYC", 0) > 0.9 * sum(boroughs.values())  # the samples are Jersey City trips
+    assert (
+        scalar(db, "select count(*) from fct_trips where mode = 'citibike' and pickup_location_id is null")
+        == 0
+    )

@@ -171,3 +171,19 @@ def test_bikes_ride_less_in_the_rain(sample_build):
                  group by all)""",
     )[0]
     assert rain < 0.7 * dry
+
+
+def test_bike_trips_get_zones_from_the_shapes(sample_build):
+    db = sample_build.db
+    boroughs = dict(
+        query(db, "select pickup_borough, count(*) from fct_trips where mode = 'citibike' group by 1")
+    )
+    assert {"Manhattan", "Brooklyn", "Queens", "Outside NYC"} <= set(boroughs)
+    assert "Unknown" not in boroughs
+    # every station across the Hudson (ids JC*, HB*) is outside NYC, every other one inside
+    wrong = scalar(
+        db,
+        """select count(*) from fct_trips where mode = 'citibike' and
+           ((start_station_id similar to '(JC|HB).*') <> (pickup_location_id = 265))""",
+    )
+    assert wrong == 0

@@ -1,5 +1,6 @@
 {#
-  Every staged trip record of every mode in one shape, valid or not. `trip_id` is a stable hash
+  Every staged trip record of every mode in one shape, valid or not. Bike trips get the taxi zones
+  of their start and end coordinates (265 = outside NYC). `trip_id` is a stable hash
   of the mode, the file name and the record's row in it, so re-landing the same file gives the
   same ids and two identical records still get two ids.
 #}
@@ -66,15 +67,15 @@ fhv as (
 citibike as (
     select
         'citibike' as mode,
-        source_month,
-        source_file,
-        source_row_number,
-        started_at as pickup_at,
-        ended_at as dropoff_at,
-        trip_duration_minutes,
-        trip_distance_km,
-        cast(null as integer) as pickup_location_id,
-        cast(null as integer) as dropoff_location_id,
+        b.source_month,
+        b.source_file,
+        b.source_row_number,
+        b.started_at as pickup_at,
+        b.ended_at as dropoff_at,
+        b.trip_duration_minutes,
+        b.trip_distance_km,
+        sz.location_id as pickup_location_id,
+        ez.location_id as dropoff_location_id,
         cast(null as integer) as passenger_count,
         cast(null as integer) as payment_type,
         cast(null as double) as fare_amount,
@@ -84,13 +85,17 @@ citibike as (
         cast(null as double) as airport_fee_amount,
         cast(null as double) as cbd_congestion_fee_amount,
         cast(null as double) as total_amount,
-        bike_type,
-        member_type,
-        start_station_id,
-        end_station_id,
-        invalid_reason,
-        is_valid
-    from {{ ref('stg_citibike__trips') }}
+        b.bike_type,
+        b.member_type,
+        b.start_station_id,
+        b.end_station_id,
+        b.invalid_reason,
+        b.is_valid
+    from {{ ref('stg_citibike__trips') }} as b
+    left join {{ ref('int_citibike__station_zones') }} as sz
+        on sz.lat_key = round(b.start_lat, 4) and sz.lng_key = round(b.start_lng, 4)
+    left join {{ ref('int_citibike__station_zones') }} as ez
+        on ez.lat_key = round(b.end_lat, 4) and ez.lng_key = round(b.end_lng, 4)
 ),
 
 unioned as (

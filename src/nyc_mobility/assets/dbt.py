@@ -15,6 +15,8 @@ from nyc_mobility.settings import Settings
 
 DBT_OP_NAME = "dbt_analytics_assets"
 LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}
+# Files a dbt Python model reads that are not dbt sources (DuckDB cannot read a shapefile).
+EXTRA_DEPS = {dg.AssetKey("int_citibike__station_zones"): dg.AssetKey(["raw", "zones", "taxi_zone_shapes"])}
 
 
 def layer_of(fqn: list[str]) -> str:
@@ -34,6 +36,11 @@ class NycMobilityTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "source":
             return "raw"
         return layer_of(list(dbt_resource_props["fqn"]))
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        extra = EXTRA_DEPS.get(spec.key)
+        return spec.merge_attributes(deps=[extra]) if extra is not None else spec
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":

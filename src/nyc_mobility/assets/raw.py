@@ -15,6 +15,7 @@ RAW_ASSET_KEYS = {
     "citibike": dg.AssetKey(["raw", "citibike", "tripdata"]),
     "weather": dg.AssetKey(["raw", "weather", "open_meteo_hourly"]),
     "zones": dg.AssetKey(["raw", "zones", "taxi_zone_lookup"]),
+    "zone_shapes": dg.AssetKey(["raw", "zones", "taxi_zone_shapes"]),
 }
 _DESCRIPTIONS = {
     "tlc_yellow": "TLC yellow taxi trip records, monthly parquet as published.",
@@ -22,6 +23,7 @@ _DESCRIPTIONS = {
     "citibike": "Citi Bike trips: every CSV of the monthly zip, landed as text-typed parquet.",
     "weather": "Hourly Central Park weather, Open-Meteo archive responses (UTC).",
     "zones": "TLC taxi zone lookup CSV.",
+    "zone_shapes": "TLC taxi zone shapes (shapefile, EPSG:2263), used to place Citi Bike stations in zones.",
 }
 
 
@@ -57,12 +59,21 @@ def build_raw_assets(settings: Settings) -> dg.AssetsDefinition:
             )
         months = raw.landed_months(settings.raw_dir)
         for source, key in RAW_ASSET_KEYS.items():
-            files = sorted((settings.raw_dir / source).rglob("*.*"))
+            folder = (
+                raw.zone_shapes_path(settings.raw_dir).parent
+                if source == "zone_shapes"
+                else settings.raw_dir / source
+            )
+            files = (
+                sorted(folder.rglob("*.*"))
+                if source != "zones"
+                else [settings.raw_dir / "zones" / raw.ZONE_LOOKUP_NAME]
+            )
             files = [f for f in files if not f.name.startswith(".")]
             yield dg.MaterializeResult(
                 asset_key=key,
                 metadata={
-                    "path": dg.MetadataValue.path(str(settings.raw_dir / source)),
+                    "path": dg.MetadataValue.path(str(folder)),
                     "files": len(files),
                     "bytes": sum(f.stat().st_size for f in files),
                     "months": ", ".join(months.get(source, [])) or "n/a",

@@ -91,7 +91,7 @@ def ingest(
             label = source if month is None else f"{source} {month}"
             try:
                 if source == "zones":
-                    landed = _zones(client, raw_dir, urls, policy, progress(label))
+                    landed = _zones(client, raw_dir, downloads_dir, urls, policy, progress(label))
                 elif source == "citibike":
                     landed = _citibike(client, raw_dir, downloads_dir, month, urls, policy, progress(label))
                 else:
@@ -159,11 +159,25 @@ def _citibike(client, raw_dir, downloads_dir, month, urls, policy, progress) -> 
     raise DownloadError(f"no Citi Bike archive for {month}: tried {', '.join(tried)}")
 
 
-def _zones(client, raw_dir, urls, policy, progress) -> Landed:
+def _zones(client, raw_dir, downloads_dir, urls, policy, progress) -> Landed:
+    """The zone lookup CSV and the zone shapes (``taxi_zones.zip``, landed as a shapefile)."""
     url = urls.zone_lookup_url()
     dest = Path(raw_dir) / "zones" / raw.ZONE_LOOKUP_NAME
-    result = download(client, url, dest, validate.zone_lookup, urls=urls, policy=policy, progress=progress)
-    return _landed("zones", None, result, [result.path])
+    lookup = download(client, url, dest, validate.zone_lookup, urls=urls, policy=policy, progress=progress)
+    shapes = download(
+        client,
+        urls.zone_shapes_url(),
+        Path(downloads_dir) / "zones" / "taxi_zones.zip",
+        validate.shapes_zip,
+        urls=urls,
+        policy=policy,
+        progress=progress,
+    )
+    shapefile = raw.land_zone_shapes(shapes.path, raw_dir)
+    landed = _landed("zones", None, lookup, [lookup.path, shapefile])
+    landed.metadata = {**lookup.metadata, "shapes_sha256": shapes.sha256}
+    landed.skipped = lookup.skipped and shapes.skipped
+    return landed
 
 
 def _parquet_rows(files: list[Path]) -> int:

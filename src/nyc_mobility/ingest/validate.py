@@ -90,3 +90,14 @@ def zone_lookup(path: Path) -> dict[str, Any]:
         raise InvalidContentError("not the taxi zone lookup CSV (no LocationID,Borough header)")
     rows = sum(1 for line in path.read_text(encoding="utf-8").splitlines()[1:] if line.strip())
     return {"rows": rows}
+
+
+def shapes_zip(path: Path) -> dict[str, Any]:
+    if not zipfile.is_zipfile(path):
+        raise InvalidContentError("not a zip archive (an HTML page, or truncated)")
+    with zipfile.ZipFile(path) as archive:
+        names = [n.lower() for n in archive.namelist()]
+    for part in (".shp", ".shx", ".dbf"):
+        if not any(n.endswith(part) and "__macosx" not in n for n in names):
+            raise InvalidContentError(f"the archive holds no {part} (not the taxi zone shapefile)")
+    return {"members": len(names)}

@@ -90,6 +90,7 @@ def generate(
     max_rows_per_csv: int = 1_000_000,
 ) -> SampleResult:
     """Write and land the sample for every month from ``start`` to ``end`` (inclusive)."""
+    from nyc_mobility.sample.shapes import write_taxi_zones_zip
     from nyc_mobility.sample.zones import write_zone_lookup
 
     months = month_range(start, end)
@@ -97,7 +98,11 @@ def generate(
     raw_dir = Path(raw_dir)
     with tempfile.TemporaryDirectory(prefix="nyc-mobility-sample-") as tmp:
         lookup = write_zone_lookup(Path(tmp) / raw.ZONE_LOOKUP_NAME)
-        result.landed["zones"] = [raw.land_zone_lookup(lookup, raw_dir)]
+        shapes = write_taxi_zones_zip(Path(tmp) / "taxi_zones.zip")
+        result.landed["zones"] = [
+            raw.land_zone_lookup(lookup, raw_dir),
+            raw.land_zone_shapes(shapes, raw_dir),
+        ]
         for month in months:
             published = write_published(
                 Path(tmp) / month, month, scale=scale, seed=seed, max_rows_per_csv=max_rows_per_csv

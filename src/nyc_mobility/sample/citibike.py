@@ -24,7 +24,7 @@ CITIBIKE_DEFECTS = {
     "outside_month": 0.002,
 }
 # (name prefix, count, lat range, lng range, id style)
-_AREAS = (
+AREAS = (
     ("Manhattan", 70, (40.705, 40.800), (-74.015, -73.935), "nyc"),
     ("Brooklyn", 30, (40.665, 40.700), (-73.995, -73.945), "nyc"),
     ("Queens", 12, (40.740, 40.760), (-73.955, -73.920), "nyc"),
@@ -45,7 +45,7 @@ class Stations:
 def stations(seed: int = 20130527) -> Stations:
     rng = np.random.default_rng(seed)
     ids, names, lats, lngs = [], [], [], []
-    for area, count, (lat0, lat1), (lng0, lng1), style in _AREAS:
+    for area, count, (lat0, lat1), (lng0, lng1), style in AREAS:
         lat = rng.uniform(lat0, lat1, count)
         # Manhattan's grid runs north-east: shift longitude with latitude to stay on the island.
         shift = (lat - lat0) * 0.45 if area == "Manhattan" else 0.0

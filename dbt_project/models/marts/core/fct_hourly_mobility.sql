@@ -1,7 +1,7 @@
 {#
   Trips per local hour, mode and pickup borough, zero-filled: every hour of every month that
-  has trips appears for every mode and borough, with 0 where nothing started. Bike trips have
-  no zone yet, so their borough is 'Unknown'.
+  has trips appears for every mode and borough, with 0 where nothing started. Bike trips take the
+  borough of their start station's taxi zone ('Outside NYC' across the Hudson).
 #}
 with months as (
     select min(source_month) as first_month, max(source_month) as last_month
