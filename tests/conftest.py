@@ -33,7 +33,7 @@ def scalar(db: Path, sql: str, params: list | None = None):
 @dataclass
 class Build:
     settings: object
-    result: object
+    result: object  # nyc_mobility.runner.Materialization
 
     @property
     def db(self) -> Path:
@@ -41,19 +41,12 @@ class Build:
 
 
 def build_in_process(settings) -> Build:
-    """Materialize every asset of the factory's definitions in-process, like `nyc-mobility run`."""
+    """Materialize in-process exactly as `nyc-mobility run` does (raw partitions, then the build)."""
     import dagster as dg
 
-    from nyc_mobility.factory import definitions_from_settings
+    from nyc_mobility.runner import materialize
 
-    defs = definitions_from_settings(settings)
-    job = defs.resolve_implicit_global_asset_job_def()
-    result = job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-    )
-    return Build(settings=settings, result=result)
+    return Build(settings=settings, result=materialize(settings, dg.DagsterInstance.ephemeral()))
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ class NycMobilityPipeline(dg.Component, dg.Model, dg.Resolvable):
     sample_start: str | None = None
     sample_end: str | None = None
     sample_scale: float | None = None
+    partitions_start: str | None = None
 
     def _resolve(self, value: str | None, root: Path) -> Path | None:
         if value is None:
@@ -52,6 +53,7 @@ class NycMobilityPipeline(dg.Component, dg.Model, dg.Resolvable):
             sample_start=self.sample_start,
             sample_end=self.sample_end,
             sample_scale=self.sample_scale,
+            partitions_start=self.partitions_start,
         )
 
 

@@ -21,6 +21,7 @@ def build_definitions(
     sample_start: str | None = None,
     sample_end: str | None = None,
     sample_scale: float | None = None,
+    partitions_start: str | None = None,
 ) -> dg.Definitions:
     """Assemble the pipeline.
 
@@ -35,8 +36,10 @@ def build_definitions(
             expects raw files landed by ``nyc-mobility ingest``.
         dbt_threads: dbt ``--threads`` (default: the profile's).
         sample_start, sample_end, sample_scale: months (YYYY-MM) and scale of the embedded sample.
+        partitions_start: first month (YYYY-MM) of the raw assets' monthly partitions.
     """
     overrides = {
+        "partitions_start": partitions_start,
         "sample_start": sample_start,
         "sample_end": sample_end,
         "sample_scale": sample_scale,
@@ -56,17 +59,18 @@ def build_definitions(
 
 def definitions_from_settings(settings: Settings) -> dg.Definitions:
     from nyc_mobility.assets.dbt import build_dbt_assets, dbt_resource
-    from nyc_mobility.assets.raw import build_raw_assets
+    from nyc_mobility.assets.raw import MONTHLY_RAW, ZONE_KEYS, build_raw_assets
     from nyc_mobility.ops.retention import retention_job, retention_schedule
-    from nyc_mobility.ops.schedules import build_job, daily_build_schedule
+    from nyc_mobility.ops.schedules import build_job, daily_build_schedule, raw_monthly_job
 
     dbt_defs = build_dbt_assets(settings)
     raw_defs = build_raw_assets(settings)
-    job = build_job(dg.AssetSelection.assets(dbt_defs))
+    job = build_job(dg.AssetSelection.assets(*ZONE_KEYS.values()) | dg.AssetSelection.assets(dbt_defs))
+    monthly = raw_monthly_job(dg.AssetSelection.assets(*(key for key, _f, _d in MONTHLY_RAW.values())))
     cleanup = retention_job(settings)
     return dg.Definitions(
-        assets=[raw_defs, dbt_defs],
-        jobs=[job, cleanup],
+        assets=[*raw_defs, dbt_defs],
+        jobs=[job, monthly, cleanup],
         schedules=[daily_build_schedule(job, settings.cron), retention_schedule(cleanup)],
         resources={"dbt": dbt_resource(settings)},
         metadata={

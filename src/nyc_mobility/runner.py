@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -22,10 +23,56 @@ def instance_for_run() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
-def run_all(settings: Settings, *, log_level: str = "WARNING", log_file: Path | None = None) -> BuildSummary:
-    """Materialize every asset; with ``log_file``, dbt's and Dagster's console output goes there."""
+def months_to_land(settings: Settings) -> list[str]:
+    """Sample mode with no trip files on disk: the sample's months. Otherwise build what is on disk."""
+    from nyc_mobility import raw
+    from nyc_mobility.months import month_range
+
+    on_disk = raw.landed_months(settings.raw_dir)
+    if settings.source == "sample" and not any(on_disk[s] for s in raw.TRIP_SOURCES):
+        return month_range(settings.sample_start, settings.sample_end)
+    return []
+
+
+@dataclass
+class Materialization:
+    """The in-process runs of one build: one raw partition run per landed month, then the build."""
+
+    raw_runs: dict[str, dg.ExecuteInProcessResult]
+    build: dg.ExecuteInProcessResult
+
+    @property
+    def success(self) -> bool:
+        return self.build.success and all(r.success for r in self.raw_runs.values())
+
+    def check_evaluations(self) -> list:
+        return self.build.get_asset_check_evaluations()
+
+
+def materialize(
+    settings: Settings, instance: dg.DagsterInstance, log_level: str = "WARNING"
+) -> Materialization:
+    from nyc_mobility.ops.schedules import BUILD_JOB_NAME, RAW_MONTHLY_JOB_NAME
+
     defs = definitions_from_settings(settings)
-    job = defs.resolve_implicit_global_asset_job_def()
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    raw_runs = {
+        month: defs.resolve_job_def(RAW_MONTHLY_JOB_NAME).execute_in_process(
+            instance=instance, raise_on_error=False, run_config=run_config, partition_key=month
+        )
+        for month in months_to_land(settings)
+    }
+    build = defs.resolve_job_def(BUILD_JOB_NAME).execute_in_process(
+        instance=instance, raise_on_error=False, run_config=run_config
+    )
+    return Materialization(raw_runs, build)
+
+
+def run_all(settings: Settings, *, log_level: str = "WARNING", log_file: Path | None = None) -> BuildSummary:
+    """Land the sample's months when needed (one raw partition run per month), then build.
+
+    With ``log_file``, dbt's and Dagster's console output goes there.
+    """
     started = time.monotonic()
     with contextlib.ExitStack() as stack:
         if log_file is not None:
@@ -34,11 +81,13 @@ def run_all(settings: Settings, *, log_level: str = "WARNING", log_file: Path | 
             stack.enter_context(contextlib.redirect_stdout(handle))
             stack.enter_context(contextlib.redirect_stderr(handle))
         instance = stack.enter_context(instance_for_run())
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        )
+        runs = materialize(settings, instance, log_level)
+        failed = [
+            f"{event.step_key} [{month}]"
+            for month, landed in runs.raw_runs.items()
+            for event in landed.get_step_failure_events()
+        ]
+        result = runs.build
         checks = [
             CheckOutcome(
                 asset=evaluation.asset_key.to_user_string(),
@@ -48,9 +97,11 @@ def run_all(settings: Settings, *, log_level: str = "WARNING", log_file: Path | 
             )
             for evaluation in result.get_asset_check_evaluations()
         ]
-        failed = [event.step_key or "?" for event in result.get_step_failure_events()]
+        failed += [event.step_key or "?" for event in result.get_step_failure_events()]
     summary = BuildSummary(
-        success=result.success and not any(not c.passed and c.severity == "ERROR" for c in checks),
+        success=result.success
+        and not failed
+        and not any(not c.passed and c.severity == "ERROR" for c in checks),
         duration_seconds=time.monotonic() - started,
         checks=checks,
         failed_steps=failed,

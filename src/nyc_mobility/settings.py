@@ -31,11 +31,16 @@ class Settings(BaseModel):
     log_retention_days: int = Field(default=30, ge=1, le=3650)
     source: Source = "sample"
     dbt_threads: int | None = Field(default=None, ge=1, le=64)
+    partitions_start: str = "2024-01"
+    tlc_base_url: str | None = None
+    citibike_base_url: str | None = None
+    open_meteo_base_url: str | None = None
+    allow_any_host: bool = False
     sample_start: str = "2024-10"
     sample_end: str = "2024-11"
     sample_scale: float = Field(default=0.002, gt=0, le=10)
 
-    @field_validator("sample_start", "sample_end")
+    @field_validator("partitions_start", "sample_start", "sample_end")
     @classmethod
     def _valid_month(cls, value: str) -> str:
         from nyc_mobility.months import format_month, parse_month
@@ -67,6 +72,18 @@ class Settings(BaseModel):
         assert self.duckdb_path is not None
         return self.duckdb_path
 
+    def source_urls(self):
+        """Where official files are fetched from (mirrors allowed only with ``allow_any_host``)."""
+        from nyc_mobility.ingest.sources import SourceUrls
+
+        default = SourceUrls()
+        return SourceUrls(
+            tlc_base=(self.tlc_base_url or default.tlc_base).rstrip("/"),
+            citibike_base=(self.citibike_base_url or default.citibike_base).rstrip("/"),
+            open_meteo_base=(self.open_meteo_base_url or default.open_meteo_base).rstrip("/"),
+            enforce_allow_list=not self.allow_any_host,
+        )
+
     @property
     def raw_dir(self) -> Path:
         return self.data_dir / "raw"
@@ -89,6 +106,11 @@ class Settings(BaseModel):
             "source": "SOURCE",
             "dbt_threads": "DBT_THREADS",
             "sample_start": "SAMPLE_START",
+            "partitions_start": "PARTITIONS_START",
+            "tlc_base_url": "TLC_BASE_URL",
+            "citibike_base_url": "CITIBIKE_BASE_URL",
+            "open_meteo_base_url": "OPEN_METEO_BASE_URL",
+            "allow_any_host": "ALLOW_ANY_HOST",
             "sample_end": "SAMPLE_END",
             "sample_scale": "SAMPLE_SCALE",
         }

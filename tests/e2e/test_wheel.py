@@ -80,14 +80,28 @@ def test_dagster_cli_validates_and_materializes_from_outside_the_checkout(tmp_pa
         [str(BIN / "dagster"), "definitions", "validate", "-m", "nyc_mobility.definitions"], tmp_path, env
     )
     assert validate.returncode == 0, validate.stdout[-3000:] + validate.stderr[-3000:]
+    # the raw assets are partitioned by month: materialize every asset for one month
     materialize = _run(
-        [str(BIN / "dagster"), "asset", "materialize", "-m", "nyc_mobility.definitions", "--select", "*"],
+        [
+            str(BIN / "dagster"),
+            "asset",
+            "materialize",
+            "-m",
+            "nyc_mobility.definitions",
+            "--select",
+            "*",
+            "--partition",
+            "2024-11",
+        ],
         tmp_path,
         env,
     )
     assert materialize.returncode == 0, materialize.stdout[-3000:] + materialize.stderr[-3000:]
-    rows = query(tmp_path / "nyc" / "warehouse" / "nyc_mobility.duckdb", "select count(*) from fct_trips")
-    assert rows[0][0] > 0
+    rows = query(
+        tmp_path / "nyc" / "warehouse" / "nyc_mobility.duckdb",
+        "select source_month, count(*) from fct_trips group by 1",
+    )
+    assert len(rows) == 1 and rows[0][0] == "2024-11" and rows[0][1] > 0
 
 
 def test_cli_rejects_bad_input_with_a_clear_message(tmp_path):

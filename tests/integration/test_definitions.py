@@ -20,7 +20,11 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def defs(tmp_path_factory) -> dg.Definitions:
     return build_definitions(
-        target="prod", data_dir=tmp_path_factory.mktemp("defs"), cron="15 4 * * 1", log_retention_days=9
+        target="prod",
+        data_dir=tmp_path_factory.mktemp("defs"),
+        cron="15 4 * * 1",
+        log_retention_days=9,
+        partitions_start="2023-06",
     )
 
 
@@ -40,6 +44,39 @@ def test_raw_assets_are_upstream_of_staging(defs):
     graph = defs.resolve_asset_graph()
     parents = graph.get(dg.AssetKey("stg_citibike__trips")).parent_keys
     assert parents == {dg.AssetKey(["raw", "citibike", "tripdata"])}
+
+
+def test_raw_trip_assets_are_partitioned_by_month(defs):
+    graph = defs.resolve_asset_graph()
+    yellow = graph.get(dg.AssetKey(["raw", "tlc", "yellow_tripdata"]))
+    keys = yellow.partitions_def.get_partition_keys()
+    assert keys[0] == "2023-06" and "2024-11" in keys  # partitions_start from the factory
+    assert graph.get(dg.AssetKey(["raw", "zones", "taxi_zone_lookup"])).partitions_def is None
+    assert graph.get(dg.AssetKey("fct_trips")).partitions_def is None
+
+
+def test_sample_partition_never_overwrites_landed_files(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    settings = Settings(data_dir=tmp_path)
+    landed = settings.raw_dir / "tlc_fhv" / "month=2024-05" / "fhv_tripdata_2024-05.parquet"
+    landed.parent.mkdir(parents=True)
+    pq.write_table(pa.table({"pickup_datetime": pa.array([0], pa.timestamp("us"))}), landed)
+    before = landed.read_bytes()
+    job = build_definitions(data_dir=tmp_path).resolve_job_def("raw_monthly")
+    result = job.execute_in_process(partition_key="2024-05", instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    assert landed.read_bytes() == before
+    assert (settings.raw_dir / "tlc_yellow" / "month=2024-05" / "yellow_tripdata_2024-05.parquet").exists()
+    fhv = [
+        event.materialization
+        for event in result.get_asset_materialization_events()
+        if event.asset_key == dg.AssetKey(["raw", "tlc", "fhv_tripdata"])
+    ]
+    assert fhv[0].partition == "2024-05"
+    assert fhv[0].metadata["action"].value == "kept (already landed)"
+    assert fhv[0].metadata["rows"].value == 1
 
 
 def test_zone_shapes_feed_the_station_zone_model(defs):

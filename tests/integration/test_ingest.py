@@ -206,9 +206,7 @@ def test_ingest_lands_every_source_then_builds_with_reconciled_counts(official, 
 
     settings = Settings(data_dir=data_dir, source="official")
     build = build_in_process(settings)
-    assert build.result.success, [
-        e.check_name for e in build.result.get_asset_check_evaluations() if not e.passed
-    ]
+    assert build.result.success, [e.check_name for e in build.result.check_evaluations() if not e.passed]
     db = settings.warehouse_path
     served = {
         "2015-09": "JC-201509-citibike-tripdata.csv",

@@ -101,7 +101,7 @@ def real_build(real_data: Path, tmp_path_factory) -> Settings:
         target = work / "weather" / f"open_meteo_{month}.json"
         raw.land_file(write_response(body, target), raw_dir, "weather", month)
     build = build_in_process(settings)
-    failed = [e.check_name for e in build.result.get_asset_check_evaluations() if not e.passed]
+    failed = [e.check_name for e in build.result.check_evaluations() if not e.passed]
     assert build.result.success, failed
     return settings
 

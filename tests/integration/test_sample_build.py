@@ -27,7 +27,7 @@ CORE_MODELS = [
 def test_every_model_has_rows_and_every_check_passed(sample_build):
     for model in CORE_MODELS:
         assert scalar(sample_build.db, f"select count(*) from {model}") > 0, model
-    evaluations = sample_build.result.get_asset_check_evaluations()
+    evaluations = sample_build.result.check_evaluations()
     assert len(evaluations) > 90
     assert [e.check_name for e in evaluations if not e.passed] == []
 

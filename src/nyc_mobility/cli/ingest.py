@@ -46,7 +46,6 @@ def ingest(
     from nyc_mobility.ingest.download import RetryPolicy
     from nyc_mobility.ingest.run import ingest as run_ingest
     from nyc_mobility.ingest.run import parse_sources
-    from nyc_mobility.ingest.sources import SourceUrls
     from nyc_mobility.months import InvalidMonthError, month_range
 
     console = Console(file=sys.stdout)
@@ -56,13 +55,13 @@ def ingest(
         chosen = parse_sources(sources)
     except (InvalidMonthError, ValueError) as exc:
         raise typer.BadParameter(str(exc)) from exc
-    defaults = SourceUrls()
-    urls = SourceUrls(
-        tlc_base=(tlc_base_url or defaults.tlc_base).rstrip("/"),
-        citibike_base=(citibike_base_url or defaults.citibike_base).rstrip("/"),
-        open_meteo_base=(open_meteo_base_url or defaults.open_meteo_base).rstrip("/"),
-        enforce_allow_list=not allow_any_host,
-    )
+    urls = settings_from(
+        data_dir=data_dir,
+        tlc_base_url=tlc_base_url,
+        citibike_base_url=citibike_base_url,
+        open_meteo_base_url=open_meteo_base_url,
+        allow_any_host=allow_any_host or None,
+    ).source_urls()
     with Progress(
         TextColumn("{task.description:<18}"),
         BarColumn(),

@@ -160,23 +160,28 @@ def _citibike(client, raw_dir, downloads_dir, month, urls, policy, progress) -> 
 
 
 def _zones(client, raw_dir, downloads_dir, urls, policy, progress) -> Landed:
-    """The zone lookup CSV and the zone shapes (``taxi_zones.zip``, landed as a shapefile)."""
+    """The zone lookup CSV and the zone shapes (``taxi_zones.zip``, landed as a shapefile).
+
+    Shapes already landed are kept (delete ``zones/taxi_zones`` to fetch them again).
+    """
     url = urls.zone_lookup_url()
     dest = Path(raw_dir) / "zones" / raw.ZONE_LOOKUP_NAME
     lookup = download(client, url, dest, validate.zone_lookup, urls=urls, policy=policy, progress=progress)
-    shapes = download(
-        client,
-        urls.zone_shapes_url(),
-        Path(downloads_dir) / "zones" / "taxi_zones.zip",
-        validate.shapes_zip,
-        urls=urls,
-        policy=policy,
-        progress=progress,
-    )
-    shapefile = raw.land_zone_shapes(shapes.path, raw_dir)
+    shapefile = raw.zone_shapes_path(raw_dir)
+    shapes_skipped = shapefile.exists()
+    if not shapes_skipped:
+        shapes = download(
+            client,
+            urls.zone_shapes_url(),
+            Path(downloads_dir) / "zones" / "taxi_zones.zip",
+            validate.shapes_zip,
+            urls=urls,
+            policy=policy,
+            progress=progress,
+        )
+        raw.land_zone_shapes(shapes.path, raw_dir)
     landed = _landed("zones", None, lookup, [lookup.path, shapefile])
-    landed.metadata = {**lookup.metadata, "shapes_sha256": shapes.sha256}
-    landed.skipped = lookup.skipped and shapes.skipped
+    landed.skipped = lookup.skipped and shapes_skipped
     return landed
 
 

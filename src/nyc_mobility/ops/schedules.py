@@ -6,13 +6,22 @@ import dagster as dg
 
 DAILY_SCHEDULE_NAME = "daily_dbt_build"
 BUILD_JOB_NAME = "dbt_build"
+RAW_MONTHLY_JOB_NAME = "raw_monthly"
 
 
 def build_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
     return dg.define_asset_job(
         BUILD_JOB_NAME,
         selection=selection,
-        description="dbt build of every model (models, then their tests as asset checks).",
+        description="dbt build of every model (models, then their tests as asset checks), after the zone files.",
+    )
+
+
+def raw_monthly_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
+    return dg.define_asset_job(
+        RAW_MONTHLY_JOB_NAME,
+        selection=selection,
+        description="Land one month (a partition) of every trip and weather source.",
     )
 
 

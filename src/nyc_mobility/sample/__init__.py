@@ -44,6 +44,44 @@ def _rng(seed: int, month: str, source: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(f"{month}/{source}".encode())])
 
 
+SOURCES = ("yellow", "fhv", "citibike", "weather")
+_RAW = {"yellow": "tlc_yellow", "fhv": "tlc_fhv", "citibike": "citibike", "weather": "weather"}
+
+
+def write_source(
+    folder: Path,
+    month: str,
+    source: str,
+    *,
+    scale: float = DEFAULT_SCALE,
+    seed: int = DEFAULT_SEED,
+    max_rows_per_csv: int = 1_000_000,
+) -> Path:
+    """Write one source's published file for ``month`` (each source alone gives the same bytes)."""
+    from nyc_mobility.sample import citibike, taxi, weather
+    from nyc_mobility.sample.demand import month_hours
+
+    if not 0 < scale <= 10:
+        raise ValueError(f"scale must be in (0, 10], got {scale}")
+    if source not in SOURCES:
+        raise ValueError(f"unknown sample source {source!r}; expected one of {SOURCES}")
+    response, series = weather.response_for_month(month, zlib.crc32(f"{seed}/{month}/weather".encode()))
+    folder = Path(folder)
+    if source == "weather":
+        return weather.write_response(response, folder / f"open_meteo_{month}.json")
+    hours = month_hours(month, series)
+    rng = _rng(seed, month, source)
+    if source == "yellow":
+        return taxi.write_parquet(
+            taxi.yellow_table(month, hours, scale, rng), folder / f"yellow_tripdata_{month}.parquet"
+        )
+    if source == "fhv":
+        return taxi.write_parquet(
+            taxi.fhv_table(month, hours, scale, rng), folder / f"fhv_tripdata_{month}.parquet"
+        )
+    return citibike.write_zip(citibike.trips_table(month, hours, scale, rng), month, folder, max_rows_per_csv)
+
+
 def write_published(
     folder: Path,
     month: str,
@@ -52,32 +90,48 @@ def write_published(
     seed: int = DEFAULT_SEED,
     max_rows_per_csv: int = 1_000_000,
 ) -> PublishedMonth:
-    from nyc_mobility.sample import citibike, taxi, weather
-    from nyc_mobility.sample.demand import month_hours
-
-    if not 0 < scale <= 10:
-        raise ValueError(f"scale must be in (0, 10], got {scale}")
-    response, series = weather.response_for_month(month, zlib.crc32(f"{seed}/{month}/weather".encode()))
-    hours = month_hours(month, series)
-    folder = Path(folder)
+    """Every source's published file for ``month``."""
+    paths = {
+        source: write_source(folder, month, source, scale=scale, seed=seed, max_rows_per_csv=max_rows_per_csv)
+        for source in SOURCES
+    }
     return PublishedMonth(
         month=month,
-        yellow=taxi.write_parquet(
-            taxi.yellow_table(month, hours, scale, _rng(seed, month, "yellow")),
-            folder / f"yellow_tripdata_{month}.parquet",
-        ),
-        fhv=taxi.write_parquet(
-            taxi.fhv_table(month, hours, scale, _rng(seed, month, "fhv")),
-            folder / f"fhv_tripdata_{month}.parquet",
-        ),
-        citibike_zip=citibike.write_zip(
-            citibike.trips_table(month, hours, scale, _rng(seed, month, "citibike")),
-            month,
-            folder,
-            max_rows_per_csv,
-        ),
-        weather=weather.write_response(response, folder / f"open_meteo_{month}.json"),
+        yellow=paths["yellow"],
+        fhv=paths["fhv"],
+        citibike_zip=paths["citibike"],
+        weather=paths["weather"],
     )
+
+
+def land_source(
+    raw_dir: Path,
+    month: str,
+    source: str,
+    *,
+    scale: float = DEFAULT_SCALE,
+    seed: int = DEFAULT_SEED,
+    max_rows_per_csv: int = 1_000_000,
+) -> list[Path]:
+    """Write one source-month of the sample and land it, as the downloader lands the official file."""
+    with tempfile.TemporaryDirectory(prefix="nyc-mobility-sample-") as tmp:
+        path = write_source(
+            Path(tmp), month, source, scale=scale, seed=seed, max_rows_per_csv=max_rows_per_csv
+        )
+        if source == "citibike":
+            return raw.land_citibike_zip(path, raw_dir, month)
+        return [raw.land_file(path, raw_dir, _RAW[source], month)]
+
+
+def land_zones(raw_dir: Path) -> list[Path]:
+    """The sample's zone lookup and (synthetic) zone shapes, landed."""
+    from nyc_mobility.sample.shapes import write_taxi_zones_zip
+    from nyc_mobility.sample.zones import write_zone_lookup
+
+    with tempfile.TemporaryDirectory(prefix="nyc-mobility-sample-") as tmp:
+        lookup = write_zone_lookup(Path(tmp) / raw.ZONE_LOOKUP_NAME)
+        shapes = write_taxi_zones_zip(Path(tmp) / "taxi_zones.zip")
+        return [raw.land_zone_lookup(lookup, raw_dir), raw.land_zone_shapes(shapes, raw_dir)]
 
 
 def generate(
@@ -89,30 +143,14 @@ def generate(
     seed: int = DEFAULT_SEED,
     max_rows_per_csv: int = 1_000_000,
 ) -> SampleResult:
-    """Write and land the sample for every month from ``start`` to ``end`` (inclusive)."""
-    from nyc_mobility.sample.shapes import write_taxi_zones_zip
-    from nyc_mobility.sample.zones import write_zone_lookup
-
+    """Write and land the sample (zones and every source) for every month from ``start`` to ``end``."""
     months = month_range(start, end)
     result = SampleResult(months=months)
-    raw_dir = Path(raw_dir)
-    with tempfile.TemporaryDirectory(prefix="nyc-mobility-sample-") as tmp:
-        lookup = write_zone_lookup(Path(tmp) / raw.ZONE_LOOKUP_NAME)
-        shapes = write_taxi_zones_zip(Path(tmp) / "taxi_zones.zip")
-        result.landed["zones"] = [
-            raw.land_zone_lookup(lookup, raw_dir),
-            raw.land_zone_shapes(shapes, raw_dir),
-        ]
-        for month in months:
-            published = write_published(
-                Path(tmp) / month, month, scale=scale, seed=seed, max_rows_per_csv=max_rows_per_csv
+    result.landed["zones"] = land_zones(raw_dir)
+    for month in months:
+        for source in SOURCES:
+            landed = land_source(
+                raw_dir, month, source, scale=scale, seed=seed, max_rows_per_csv=max_rows_per_csv
             )
-            landed = {
-                "tlc_yellow": [raw.land_file(published.yellow, raw_dir, "tlc_yellow", month)],
-                "tlc_fhv": [raw.land_file(published.fhv, raw_dir, "tlc_fhv", month)],
-                "citibike": raw.land_citibike_zip(published.citibike_zip, raw_dir, month),
-                "weather": [raw.land_file(published.weather, raw_dir, "weather", month)],
-            }
-            for source, paths in landed.items():
-                result.landed.setdefault(source, []).extend(paths)
+            result.landed.setdefault(_RAW[source], []).extend(landed)
     return result
