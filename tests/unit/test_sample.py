@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
+from nyc_mobility.ingest.sources import WEATHER_VARIABLES
 from nyc_mobility.sample import demand, write_published
 from nyc_mobility.sample.weather import simulate
 from nyc_mobility.sample.zones import zone_table
@@ -84,6 +85,8 @@ def test_weather_is_the_open_meteo_archive_shape_and_covers_the_local_month(publ
     assert len(hourly["time"]) == 31 * 24 + 24  # the month in UTC plus one day for local evening hours
     assert all(len(v) == len(hourly["time"]) for v in hourly.values())
     assert body["hourly_units"]["temperature_2m"] == "°C"
+    # exactly the variables the downloader requests from the archive API
+    assert set(hourly) == {"time", *WEATHER_VARIABLES}
 
 
 def test_same_seed_same_data(tmp_path):

@@ -16,23 +16,8 @@ import numpy as np
 
 from nyc_mobility.months import month_bounds
 
-LATITUDE, LONGITUDE = 40.7831, -73.9712
 # Central Park monthly mean temperature (°C), January first.
 MONTHLY_MEAN_C = (0.5, 1.6, 5.6, 11.7, 17.2, 22.4, 25.3, 24.7, 20.9, 14.6, 8.7, 3.4)
-HOURLY_VARIABLES = (
-    "temperature_2m",
-    "apparent_temperature",
-    "relative_humidity_2m",
-    "dew_point_2m",
-    "precipitation",
-    "rain",
-    "snowfall",
-    "snow_depth",
-    "weather_code",
-    "cloud_cover",
-    "wind_speed_10m",
-    "wind_gusts_10m",
-)
 UNITS = {
     "time": "iso8601",
     "temperature_2m": "°C",

@@ -66,12 +66,7 @@ measured as (
 select
     *,
     case
-        when started_at is null or ended_at is null then 'missing_timestamp'
-        when year(started_at) < 2001 or year(ended_at) < 2001 then 'sentinel_timestamp'
-        when ended_at < started_at then 'dropoff_before_pickup'
-        when ended_at = started_at then 'zero_duration'
-        when trip_duration_minutes > {{ var('max_trip_hours') }} * 60 then 'excessive_duration'
-        when strftime(started_at, '%Y-%m') <> source_month then 'outside_file_month'
+        {{ trip_validity_rules('started_at', 'ended_at', 'trip_duration_minutes') }}
         when start_lat is null or start_lng is null or start_lat = 0 or start_lng = 0
             then 'missing_location'
         when trip_distance_km > {{ var('max_bike_km') }} then 'invalid_distance'

@@ -52,12 +52,7 @@ measured as (
 select
     *,
     case
-        when pickup_at is null or dropoff_at is null then 'missing_timestamp'
-        when year(pickup_at) < 2001 or year(dropoff_at) < 2001 then 'sentinel_timestamp'
-        when dropoff_at < pickup_at then 'dropoff_before_pickup'
-        when dropoff_at = pickup_at then 'zero_duration'
-        when trip_duration_minutes > {{ var('max_trip_hours') }} * 60 then 'excessive_duration'
-        when strftime(pickup_at, '%Y-%m') <> source_month then 'outside_file_month'
+        {{ trip_validity_rules('pickup_at', 'dropoff_at', 'trip_duration_minutes') }}
         when trip_distance_miles is null or trip_distance_miles < 0
             or trip_distance_miles > {{ var('max_taxi_miles') }} then 'invalid_distance'
         when trip_distance_miles / (trip_duration_minutes / 60.0) > {{ var('max_taxi_mph') }}
