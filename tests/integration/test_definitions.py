@@ -37,7 +37,11 @@ def test_every_dbt_model_is_an_asset_grouped_by_layer(defs):
     assert groups["metricflow_time_spine"] == "semantic"
     assert groups["raw/tlc/yellow_tripdata"] == "raw"
     models = {k for k, g in groups.items() if g in {"staging", "intermediate", "marts", "semantic"}}
-    assert len(models) == 17
+    assert groups["qa_trips__quarantine"] == "quality"
+    models = {
+        k for k, g in groups.items() if g in {"staging", "intermediate", "marts", "semantic", "quality"}
+    }
+    assert len(models) == 19
 
 
 def test_raw_assets_are_upstream_of_staging(defs):

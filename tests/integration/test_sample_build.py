@@ -187,3 +187,32 @@ def test_bike_trips_get_zones_from_the_shapes(sample_build):
            ((start_station_id similar to '(JC|HB).*') <> (pickup_location_id = 265))""",
     )
     assert wrong == 0
+
+
+def test_quarantine_and_summary_reconcile_with_the_published_files(sample_build):
+    db = sample_build.db
+    raw_dir = sample_build.settings.raw_dir
+    for mode, folder in (("yellow_taxi", "tlc_yellow"), ("fhv", "tlc_fhv"), ("citibike", "citibike")):
+        published = dict(
+            duckdb.sql(
+                f"select month, count(*) from read_parquet('{raw_dir}/{folder}/*/*.parquet', hive_partitioning=true) group by 1"
+            ).fetchall()
+        )
+        summary = dict(
+            (m, (r, v, q))
+            for m, r, v, q in query(
+                db,
+                "select source_month, raw_rows, valid_rows, quarantined_rows from qa_trips__source_month_summary where mode = ?",
+                [mode],
+            )
+        )
+        assert {m: s[0] for m, s in summary.items()} == published
+        for month, (raw_rows, valid_rows, quarantined) in summary.items():
+            assert raw_rows == valid_rows + quarantined
+            assert valid_rows == scalar(
+                db, "select count(*) from fct_trips where mode = ? and source_month = ?", [mode, month]
+            )
+    reasons = dict(query(db, "select invalid_reason, count(*) from qa_trips__quarantine group by 1"))
+    assert reasons == dict(
+        query(db, "select invalid_reason, count(*) from int_trips__unioned where not is_valid group by 1")
+    )

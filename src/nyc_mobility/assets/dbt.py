@@ -20,10 +20,12 @@ EXTRA_DEPS = {dg.AssetKey("int_citibike__station_zones"): dg.AssetKey(["raw", "z
 
 
 def layer_of(fqn: list[str]) -> str:
-    """The group of a dbt node from its path: staging, intermediate, marts or semantic."""
+    """The group of a dbt node from its path: staging, intermediate, marts, quality or semantic."""
     parts = fqn[1:-1]
     if parts[:2] == ["marts", "semantic"]:
         return "semantic"
+    if parts[:2] == ["marts", "quality"]:
+        return "quality"
     if parts and parts[0] in LAYER_GROUPS:
         return LAYER_GROUPS[parts[0]]
     return "dbt"

@@ -1,0 +1,42 @@
+{#
+  Data quality per source and month: published records, valid trips, quarantined records (in
+  total and per reason) and the rejection rate. raw = valid + quarantined must hold exactly.
+#}
+with published as (
+    select mode, source_month, count(*) as raw_rows
+    from {{ ref('int_trips__unioned') }}
+    group by 1, 2
+),
+
+valid as (
+    select mode, source_month, count(*) as valid_rows
+    from {{ ref('fct_trips') }}
+    group by 1, 2
+),
+
+quarantined as (
+    select
+        mode,
+        source_month,
+        cast(sum(n) as bigint) as quarantined_rows,
+        map_from_entries(list(struct_pack(k := invalid_reason, v := n))) as rows_by_reason
+    from (
+        select mode, source_month, invalid_reason, count(*) as n
+        from {{ ref('qa_trips__quarantine') }}
+        group by 1, 2, 3
+    )
+    group by 1, 2
+)
+
+select
+    p.mode || '|' || p.source_month as summary_id,
+    p.mode,
+    p.source_month,
+    p.raw_rows,
+    coalesce(v.valid_rows, 0) as valid_rows,
+    coalesce(q.quarantined_rows, 0) as quarantined_rows,
+    coalesce(q.quarantined_rows, 0) / p.raw_rows as rejection_rate,
+    cast(to_json(coalesce(q.rows_by_reason, map())) as varchar) as rows_by_reason
+from published as p
+left join valid as v using (mode, source_month)
+left join quarantined as q using (mode, source_month)
