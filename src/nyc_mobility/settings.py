@@ -50,7 +50,15 @@ class Settings(BaseModel):
     @field_validator("data_dir", "duckdb_path", mode="after")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
-        return None if value is None else Path(os.path.expanduser(value)).absolute()
+        if value is None:
+            return None
+        text = str(value)
+        # Paths reach dbt vars and SQL string literals (read_parquet('...')): refuse what could break out.
+        if any(ch in text for ch in ("'", '"', "\n", "\r", "\x00", "{", "}")):
+            raise ValueError(
+                f"unsupported character in path {text!r} (quotes, braces and control characters)"
+            )
+        return Path(os.path.expanduser(value)).absolute()
 
     @field_validator("cron")
     @classmethod

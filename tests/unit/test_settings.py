@@ -53,3 +53,9 @@ def test_invalid_settings_are_rejected(kwargs):
 
 def test_explicit_duckdb_path_is_kept(tmp_path):
     assert Settings(duckdb_path=Path(tmp_path / "x.duckdb")).warehouse_path == tmp_path / "x.duckdb"
+
+
+@pytest.mark.parametrize("path", ["/tmp/it's", "/tmp/a\nb", "/tmp/$HOME"])
+def test_paths_that_could_break_out_of_sql_literals_are_refused(path):
+    with pytest.raises(ValidationError, match="unsupported character"):
+        Settings(data_dir=path)

@@ -41,13 +41,20 @@ def parquet(path: Path, timestamp_column: str | None = None) -> dict[str, Any]:
 def _date_range(path: Path, column: str) -> dict[str, Any]:
     import duckdb
 
-    source = f"read_parquet('{path}')"
-    names = {row[0].lower(): row[0] for row in duckdb.sql(f"describe select * from {source}").fetchall()}
-    if column.lower() not in names:
-        return {}
-    lo, hi = duckdb.sql(
-        f'select min("{names[column.lower()]}"), max("{names[column.lower()]}") from {source}'
-    ).fetchall()[0]
+    con = duckdb.connect(config={"autoinstall_known_extensions": False})
+    try:
+        names = {
+            row[0].lower(): row[0]
+            for row in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()
+        }
+        if column.lower() not in names:
+            return {}
+        quoted = '"' + names[column.lower()].replace('"', '""') + '"'
+        lo, hi = con.execute(
+            f"select min({quoted}), max({quoted}) from read_parquet(?)", [str(path)]
+        ).fetchall()[0]
+    finally:
+        con.close()
     return {"first_timestamp": str(lo), "last_timestamp": str(hi)}
 
 
