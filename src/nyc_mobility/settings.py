@@ -54,10 +54,9 @@ class Settings(BaseModel):
             return None
         text = str(value)
         # Paths reach dbt vars and SQL string literals (read_parquet('...')): refuse what could break out.
-        if any(ch in text for ch in ("'", '"', "\n", "\r", "\x00", "{", "}")):
-            raise ValueError(
-                f"unsupported character in path {text!r} (quotes, braces and control characters)"
-            )
+        # dbt-duckdb formats source locations as string.Template ($name), hence '$' too.
+        if any(ch in text for ch in ("'", '"', "$", "\n", "\r", "\x00")):
+            raise ValueError(f"unsupported character in path {text!r} (quotes, '$' and control characters)")
         return Path(os.path.expanduser(value)).absolute()
 
     @field_validator("cron")
