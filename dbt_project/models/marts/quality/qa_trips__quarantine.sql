@@ -1,6 +1,8 @@
+{{ config(materialized='view') }}
 {#
   Every published trip record that did not become a trip, with the reason: nothing is dropped
   silently. The record's identity is its file and row (and trip_id, the same hash the facts use).
+  A view over the staged records, so it is never stale after a partial (one-month) rebuild.
 #}
 select
     trip_id,

@@ -22,7 +22,8 @@ quarantined as (
         map_from_entries(list(struct_pack(k := invalid_reason, v := n))) as rows_by_reason
     from (
         select mode, source_month, invalid_reason, count(*) as n
-        from {{ ref('qa_trips__quarantine') }}
+        from {{ ref('int_trips__unioned') }}
+        where not is_valid
         group by 1, 2, 3
     )
     group by 1, 2
