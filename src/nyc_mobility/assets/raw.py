@@ -42,7 +42,6 @@ ZONE_KEYS = {
     "lookup": dg.AssetKey(["raw", "zones", "taxi_zone_lookup"]),
     "shapes": dg.AssetKey(["raw", "zones", "taxi_zone_shapes"]),
 }
-RAW_ASSET_KEYS = {**{s: k for s, (k, _f, _d) in MONTHLY_RAW.items()}, **ZONE_KEYS}
 
 
 def describe(paths: list[Path], source: str) -> dict[str, Any]:
