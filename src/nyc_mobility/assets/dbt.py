@@ -10,6 +10,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from nyc_mobility.dbt_args import build_args, invocation_target_path
+from nyc_mobility.ops.instance import WAREHOUSE_POOL
 from nyc_mobility.project import dbt_project
 from nyc_mobility.settings import Settings
 
@@ -62,6 +63,7 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
         project=project,
         name=DBT_OP_NAME,
         dagster_dbt_translator=translator(),
+        pool=WAREHOUSE_POOL,
     )
     def dbt_analytics_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         settings.dbt_artifacts_dir.mkdir(parents=True, exist_ok=True)

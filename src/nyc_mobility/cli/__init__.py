@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from nyc_mobility.cli import ingest, run, sample, validate
+from nyc_mobility.cli import ingest, init, run, sample, validate
 
 app = typer.Typer(
     name="nyc-mobility",
@@ -16,6 +16,7 @@ app.command("run")(run.run)
 app.command("validate")(validate.validate)
 app.command("sample")(sample.sample)
 app.command("ingest")(ingest.ingest)
+app.command("init")(init.init)
 
 
 @app.callback()

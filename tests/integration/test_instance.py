@@ -1,0 +1,37 @@
+"""`nyc-mobility init` writes a DAGSTER_HOME that Dagster loads with the promised settings."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+from dagster._core.definitions.run_request import InstigatorType
+from typer.testing import CliRunner
+
+from nyc_mobility import build_definitions
+from nyc_mobility.cli import app
+from nyc_mobility.ops.instance import WAREHOUSE_POOL
+
+pytestmark = pytest.mark.integration
+
+
+def test_init_writes_an_instance_dagster_loads(tmp_path):
+    home = tmp_path / "home"
+    result = CliRunner().invoke(app, ["init", str(home)])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in home.iterdir()} >= {"dagster.yaml", "workspace.yaml", ".env", "data", "logs"}
+    assert f"NYC_MOBILITY_DATA_DIR={home / 'data'}" in (home / ".env").read_text()
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert instance.run_retries_enabled and instance.run_retries_max_retries == 1
+        assert instance.run_monitoring_enabled
+        assert str(home / "data" / "dagster_storage") in str(instance.run_storage._conn_string)
+        assert instance.compute_log_manager._base_dir == str(home / "logs" / "dagster_compute")
+        assert instance.get_concurrency_config().pool_config.default_pool_limit == 1
+        assert instance.get_tick_retention_settings(InstigatorType.SCHEDULE)
+    again = CliRunner().invoke(app, ["init", str(home)])
+    assert "nothing written" in again.output
+
+
+def test_warehouse_writers_share_one_pool(tmp_path):
+    defs = build_definitions(data_dir=tmp_path)
+    node = defs.resolve_job_def("dbt_build").graph.node_named("dbt_analytics_assets")
+    assert node.definition.pool == WAREHOUSE_POOL
