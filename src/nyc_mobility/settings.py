@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DEFAULT_CRON = "0 2 * * *"
+# The embedded sample's default months and size (the CLI and the generator use these too).
+SAMPLE_START, SAMPLE_END, SAMPLE_SCALE = "2024-10", "2024-11", 0.002
 ENV_PREFIX = "NYC_MOBILITY_"
 Target = Literal["dev", "prod"]
 Source = Literal["sample", "official"]
@@ -36,9 +38,9 @@ class Settings(BaseModel):
     citibike_base_url: str | None = None
     open_meteo_base_url: str | None = None
     allow_any_host: bool = False
-    sample_start: str = "2024-10"
-    sample_end: str = "2024-11"
-    sample_scale: float = Field(default=0.002, gt=0, le=10)
+    sample_start: str = SAMPLE_START
+    sample_end: str = SAMPLE_END
+    sample_scale: float = Field(default=SAMPLE_SCALE, gt=0, le=10)
 
     @field_validator("partitions_start", "sample_start", "sample_end")
     @classmethod

@@ -43,11 +43,9 @@ def _split_csv_by_month(src: Path, month_sql: str, out: Path) -> dict[str, Path]
     files = {}
     for month in months:
         target = out / f"{src.stem}_{month}.csv"
+        exclude = "exclude (source_file)" if "source_file" in month_sql else ""
         con.execute(
-            f"copy (select * exclude (source_file) from read_csv('{src}', all_varchar=true) where {month_sql} = '{month}') "
-            f"to '{target}' (header)"
-            if "source_file" in month_sql
-            else f"copy (select * from read_csv('{src}', all_varchar=true) where {month_sql} = '{month}') "
+            f"copy (select * {exclude} from read_csv('{src}', all_varchar=true) where {month_sql} = '{month}') "
             f"to '{target}' (header)"
         )
         files[month] = target

@@ -8,15 +8,16 @@ import typer
 from rich.console import Console
 
 from nyc_mobility.cli.options import DataDir, settings_from
+from nyc_mobility.settings import SAMPLE_END, SAMPLE_SCALE, SAMPLE_START
 
 console = Console()
 
 
 def sample(
-    start: str = typer.Option("2024-10", "--start", help="First month, YYYY-MM."),
-    end: str = typer.Option("2024-11", "--end", help="Last month, YYYY-MM."),
+    start: str = typer.Option(SAMPLE_START, "--start", help="First month, YYYY-MM."),
+    end: str = typer.Option(SAMPLE_END, "--end", help="Last month, YYYY-MM."),
     scale: float = typer.Option(
-        0.002, "--scale", help="Fraction of real monthly volume (1.0 = real volume)."
+        SAMPLE_SCALE, "--scale", help="Fraction of real monthly volume (1.0 = real volume)."
     ),
     seed: int = typer.Option(42, "--seed", help="Random seed; the same seed writes the same bytes."),
     data_dir: Path = DataDir,

@@ -16,9 +16,9 @@ import numpy as np
 
 from nyc_mobility import raw
 from nyc_mobility.months import month_range
+from nyc_mobility.settings import SAMPLE_END, SAMPLE_SCALE, SAMPLE_START
 
-DEFAULT_START, DEFAULT_END = "2024-10", "2024-11"
-DEFAULT_SCALE = 0.002
+DEFAULT_START, DEFAULT_END, DEFAULT_SCALE = SAMPLE_START, SAMPLE_END, SAMPLE_SCALE
 DEFAULT_SEED = 42
 
 
