@@ -35,7 +35,8 @@ class DbtManifestBuildHook(BuildHookInterface):
         env = {
             **os.environ,
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "NYC_MOBILITY_DUCKDB_PATH": str(self._scratch / "parse.duckdb"),
+            # The file name becomes the catalog the manifests qualify relations with.
+            "NYC_MOBILITY_DUCKDB_PATH": str(self._scratch / "nyc_mobility.duckdb"),
             "NYC_MOBILITY_RAW_DIR": str(self._scratch / "raw"),
         }
         command = [

@@ -60,16 +60,22 @@ def build_definitions(
 def definitions_from_settings(settings: Settings) -> dg.Definitions:
     from nyc_mobility.assets.dbt import build_dbt_assets, dbt_resource
     from nyc_mobility.assets.raw import MONTHLY_RAW, ZONE_KEYS, build_raw_assets
+    from nyc_mobility.assets.serving import build_serving_assets
     from nyc_mobility.ops.retention import retention_job, retention_schedule
     from nyc_mobility.ops.schedules import build_job, daily_build_schedule, raw_monthly_job
 
     dbt_defs = build_dbt_assets(settings)
     raw_defs = build_raw_assets(settings)
-    job = build_job(dg.AssetSelection.assets(*ZONE_KEYS.values()) | dg.AssetSelection.assets(dbt_defs))
+    serving_defs = build_serving_assets(settings, sorted(dbt_defs.keys, key=lambda k: k.to_user_string()))
+    job = build_job(
+        dg.AssetSelection.assets(*ZONE_KEYS.values())
+        | dg.AssetSelection.assets(dbt_defs)
+        | dg.AssetSelection.assets(*serving_defs)
+    )
     monthly = raw_monthly_job(dg.AssetSelection.assets(*(key for key, _f, _d in MONTHLY_RAW.values())))
     cleanup = retention_job(settings)
     return dg.Definitions(
-        assets=[*raw_defs, dbt_defs],
+        assets=[*raw_defs, dbt_defs, *serving_defs],
         jobs=[job, monthly, cleanup],
         schedules=[daily_build_schedule(job, settings.cron), retention_schedule(cleanup)],
         resources={"dbt": dbt_resource(settings)},

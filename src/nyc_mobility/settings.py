@@ -94,6 +94,11 @@ class Settings(BaseModel):
         )
 
     @property
+    def serving_path(self) -> Path:
+        """The read-only snapshot of the warehouse that readers query (published after each build)."""
+        return self.data_dir / "serving" / self.warehouse_path.name
+
+    @property
     def raw_dir(self) -> Path:
         return self.data_dir / "raw"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from nyc_mobility.cli import ingest, init, run, sample, validate
+from nyc_mobility.cli import ingest, init, metrics, mf, run, sample, validate
 
 app = typer.Typer(
     name="nyc-mobility",
@@ -17,6 +17,8 @@ app.command("validate")(validate.validate)
 app.command("sample")(sample.sample)
 app.command("ingest")(ingest.ingest)
 app.command("init")(init.init)
+app.add_typer(metrics.app, name="metrics")
+app.command("mf", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(mf.mf)
 
 
 @app.callback()

@@ -58,6 +58,8 @@ def run(
         f"Run {status}: {len(summary.row_counts)} models, checks {summary.checks_passed} passed / "
         f"{summary.checks_failed} failed, {summary.duration_seconds:.1f} s"
     )
+    if summary.success:
+        console.print(f"Metrics served from [bold]{settings.serving_path}[/] (nyc-mobility metrics list)")
     if not summary.success:
         if log_file is not None:
             console.print(f"full log: {log_file}")

@@ -13,7 +13,10 @@ def build_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
     return dg.define_asset_job(
         BUILD_JOB_NAME,
         selection=selection,
-        description="dbt build of every model (models, then their tests as asset checks), after the zone files.",
+        description=(
+            "dbt build of every model (models, then their tests as asset checks) after the zone files, "
+            "then the daily KPI table and the serving snapshot."
+        ),
     )
 
 

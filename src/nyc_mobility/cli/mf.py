@@ -1,0 +1,53 @@
+"""``nyc-mobility mf ARGS``: MetricFlow's own CLI against the shipped project and the serving snapshot.
+
+``mf`` finds the dbt project and profile through ``DBT_PROJECT_DIR``/``DBT_PROFILES_DIR``; the
+shipped profile's ``serving`` target attaches ``NYC_MOBILITY_SERVING_PATH`` read-only. This sets
+all of them (and sends mf's log to DATA_DIR/dbt/logs, never into site-packages), then runs mf.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from nyc_mobility.cli.options import DataDir, settings_from
+
+
+def mf_environment(project_dir: Path, serving_path: Path, log_dir: Path) -> dict[str, str]:
+    """Environment variables that point ``mf`` at the project and the snapshot."""
+    return {
+        "DBT_PROJECT_DIR": str(project_dir),
+        "DBT_PROFILES_DIR": str(project_dir),
+        "DBT_LOG_PATH": str(log_dir),
+        "NYC_MOBILITY_TARGET": "serving",
+        "NYC_MOBILITY_SERVING_PATH": str(serving_path),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def mf_executable() -> str:
+    scripts = Path(sys.executable).parent
+    for name in ("mf", "mf.exe"):
+        if (scripts / name).exists():
+            return str(scripts / name)
+    return shutil.which("mf") or "mf"
+
+
+def mf(
+    ctx: typer.Context,
+    data_dir: Path = DataDir,
+) -> None:
+    """Run MetricFlow's `mf` (e.g. `nyc-mobility mf validate-configs`, `nyc-mobility mf query --metrics trips`)."""
+    from nyc_mobility.project import dbt_project
+
+    settings = settings_from(data_dir=data_dir)
+    log_dir = settings.dbt_artifacts_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **mf_environment(dbt_project().project_dir, settings.serving_path, log_dir)}
+    completed = subprocess.run([mf_executable(), *ctx.args], env=env, check=False)
+    raise typer.Exit(code=completed.returncode)

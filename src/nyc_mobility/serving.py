@@ -1,0 +1,61 @@
+"""The serving snapshot: readers never open the warehouse the pipeline writes.
+
+DuckDB allows one writing process per file, and a process that merely reads a file still locks
+out a writer. So after a successful build the warehouse is published as a snapshot: copied to a
+temporary file beside the snapshot, flushed to disk, then moved over it with an atomic rename.
+A reader that has the old snapshot open keeps reading it (the rename does not touch its inode);
+the next connection sees the new one. A failed or killed build never reaches this step, so the
+served copy is always a complete, consistent build.
+
+Publishing must run while no process writes the warehouse: in Dagster it runs in the
+``duckdb_warehouse`` pool (one slot), after the models.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Published:
+    path: Path
+    bytes: int
+
+
+def publish(warehouse: Path, snapshot: Path) -> Published:
+    """Atomically replace ``snapshot`` with a copy of ``warehouse`` (which nobody may be writing)."""
+    warehouse, snapshot = Path(warehouse), Path(snapshot)
+    if not warehouse.is_file():
+        raise FileNotFoundError(f"no warehouse to publish at {warehouse}; build first")
+    wal = warehouse.with_name(warehouse.name + ".wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        _checkpoint(warehouse)
+    snapshot.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{snapshot.name}.", suffix=".tmp", dir=snapshot.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out, warehouse.open("rb") as src:
+            shutil.copyfileobj(src, out, length=16 * 1024 * 1024)
+            out.flush()
+            os.fsync(out.fileno())
+        shutil.copymode(warehouse, tmp)  # mkstemp creates 0600; readers may be other users
+        os.replace(tmp, snapshot)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return Published(path=snapshot, bytes=snapshot.stat().st_size)
+
+
+def _checkpoint(warehouse: Path) -> None:
+    """Fold a leftover write-ahead log into the file so the copy holds every committed change."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), config={"autoinstall_known_extensions": False})
+    try:
+        con.execute("checkpoint")
+    finally:
+        con.close()
