@@ -6,6 +6,7 @@ makes that a requirement); from a development checkout these tests are skipped.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -66,6 +67,35 @@ def test_cli_run_builds_everything_in_an_empty_directory(tmp_path):
     db = tmp_path / "data" / "warehouse" / "nyc_mobility.duckdb"
     for model in ("fct_trips", "fct_hourly_mobility", "dim_weather", "dim_date", "stg_citibike__trips"):
         assert scalar(db, f"select count(*) from {model}") > 0
+    # the metrics, from the published snapshot, through our CLI and through MetricFlow's own
+    snapshot = tmp_path / "data" / "serving" / "nyc_mobility.duckdb"
+    assert scalar(snapshot, "select count(*) from kpi_daily") > 50
+    metrics = _run(
+        [
+            str(BIN / "nyc-mobility"),
+            "metrics",
+            "query",
+            "-m",
+            "trips",
+            "-g",
+            "metric_time__month",
+            "-f",
+            "json",
+        ],
+        tmp_path,
+    )
+    assert metrics.returncode == 0, metrics.stderr[-3000:]
+    assert sum(r["trips"] for r in json.loads(metrics.stdout)) == scalar(db, "select count(*) from fct_trips")
+    validate = _run([str(BIN / "nyc-mobility"), "mf", "validate-configs"], tmp_path)
+    assert validate.returncode == 0, validate.stdout[-3000:] + validate.stderr[-3000:]
+    assert "Successfully validated metrics against data warehouse (ERRORS: 0" in validate.stdout
+    mf_query = _run(
+        [str(BIN / "nyc-mobility"), "mf", "query", "--metrics", "trips", "--group-by", "metric_time__month"],
+        tmp_path,
+    )
+    assert mf_query.returncode == 0, mf_query.stdout[-3000:] + mf_query.stderr[-3000:]
+    total = sum(int(line.split()[1]) for line in mf_query.stdout.splitlines() if line[:4].isdigit())
+    assert total == scalar(db, "select count(*) from fct_trips")
     # nothing was written inside the installed package
     assert not (packaged_project_dir() / "logs").exists()
     assert sorted(p.name for p in (packaged_project_dir() / "target").iterdir()) == [

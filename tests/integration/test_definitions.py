@@ -36,12 +36,36 @@ def test_every_dbt_model_is_an_asset_grouped_by_layer(defs):
     assert groups["fct_trips"] == groups["dim_weather"] == "marts"
     assert groups["metricflow_time_spine"] == "semantic"
     assert groups["raw/tlc/yellow_tripdata"] == "raw"
-    models = {k for k, g in groups.items() if g in {"staging", "intermediate", "marts", "semantic"}}
     assert groups["qa_trips__quarantine"] == "quality"
     models = {
         k for k, g in groups.items() if g in {"staging", "intermediate", "marts", "semantic", "quality"}
     }
-    assert len(models) == 19
+    assert models - {"semantic/kpi_daily"} == set(dbt_model_names())
+    assert len(models) == 21
+
+
+def dbt_model_names() -> list[str]:
+    from nyc_mobility.project import manifest_path
+    from nyc_mobility.summary import dbt_models
+
+    return dbt_models(manifest_path())
+
+
+def test_the_semantic_and_serving_layers_sit_downstream_of_the_facts(defs):
+    graph = defs.resolve_asset_graph()
+    kpi = graph.get(dg.AssetKey(["semantic", "kpi_daily"]))
+    assert kpi.group_name == "semantic"
+    assert {dg.AssetKey("fct_trips"), dg.AssetKey("fct_hourly_mobility")} <= kpi.parent_keys
+    assert kpi.metadata["metric_count"] >= 50
+    assert "`rain_demand_lift`" in kpi.metadata["metric_catalog"].value
+    snapshot = graph.get(dg.AssetKey(["serving", "warehouse_snapshot"]))
+    assert snapshot.group_name == "serving"
+    assert dg.AssetKey(["semantic", "kpi_daily"]) in snapshot.parent_keys
+    assert dg.AssetKey("qa_trips__source_month_summary") in snapshot.parent_keys
+    job = defs.resolve_job_def("dbt_build")
+    assert {dg.AssetKey(["serving", "warehouse_snapshot"]), dg.AssetKey(["semantic", "kpi_daily"])} <= set(
+        job.asset_layer.executable_asset_keys
+    )
 
 
 def test_raw_assets_are_upstream_of_staging(defs):

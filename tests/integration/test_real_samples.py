@@ -272,3 +272,46 @@ def test_jersey_city_bike_trips_are_outside_nyc(real_build):
         scalar(db, "select count(*) from fct_trips where mode = 'citibike' and pickup_location_id is null")
         == 0
     )
+
+
+REAL_METRICS = [
+    "trips",
+    "yellow_taxi_trips",
+    "fhv_trips",
+    "citibike_trips",
+    "fare_per_mile",
+    "card_tip_rate",
+    "congestion_surcharge_amount",
+    "airport_fee_amount",
+    "median_fare",
+    "avg_speed_kmh",
+    "p90_trip_duration_minutes",
+    "trips_per_hour",
+    "wet_hour_trip_share",
+    "trips_rolling_7d",
+]
+
+
+def test_metrics_on_real_records_match_hand_written_sql(real_build):
+    """A few governed metrics per day on the real samples (2018-2025), against SQL over the facts."""
+    from nyc_mobility.metrics import MetricsService
+    from tests import metric_expectations as expect
+
+    service = MetricsService(real_build.serving_path)
+    con = duckdb.connect(
+        str(real_build.serving_path), read_only=True, config={"autoinstall_known_extensions": False}
+    )
+    try:
+        for name in REAL_METRICS:
+            rows = service.query([name], ["metric_time__day"]).rows
+            actual = {(d.date() if isinstance(d, dt.datetime) else d): v for d, v in rows}
+            if name in expect.WINDOWED:
+                wanted = expect.expected_windowed(con, name, sorted(actual))
+            else:
+                wanted = expect.expected_daily(con, name)
+            assert any(v not in (None, 0) for v in wanted.values()), name
+            wrong = [d for d in set(actual) | set(wanted) if not expect.same(actual.get(d), wanted.get(d))]
+            assert wrong == [], (name, sorted(wrong)[:3])
+    finally:
+        service.close()
+        con.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,9 @@ from nyc_mobility.metrics.catalog import semantic_manifest
 if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
+
+
+PLAN_CACHE_SIZE = 512
 
 
 class MetricQueryError(ValueError):
@@ -136,6 +140,9 @@ class MetricsEngine:
         self._client: DuckDbSqlClient | None = None
         self._mf_class = MetricFlowEngine
         self._mf: Any = None
+        # Planned SQL per request: it depends only on the manifest, never on the data, so a
+        # dashboard repeating its queries pays MetricFlow's planning once.
+        self._plans: OrderedDict[str, str] = OrderedDict()
 
     def _connect(self) -> DuckDbSqlClient:
         import duckdb
@@ -165,17 +172,30 @@ class MetricsEngine:
 
     def explain(self, **request: Any) -> str:
         mf, _client = self._engine()
-        return self._plan(mf, request)
+        return self._cached_plan(mf, request)
 
     def query(self, **request: Any) -> tuple[str, pa.Table]:
         mf, client = self._engine()
-        sql = self._plan(mf, request)
+        sql = self._cached_plan(mf, request)
         try:
             table = client.arrow(sql)
         except Exception as error:  # duckdb raises its own classes
             raise MetricQueryError(f"the warehouse rejected the metric query: {error}") from error
         wanted = [*request.get("group_by_names", []), *request.get("metric_names", [])]
         return sql, _in_order(table, [name.lower() for name in wanted])
+
+    def _cached_plan(self, mf: Any, request: dict[str, Any]) -> str:
+        key = json.dumps(request, sort_keys=True, default=str)
+        with self._lock:
+            if key in self._plans:
+                self._plans.move_to_end(key)
+                return self._plans[key]
+        sql = self._plan(mf, request)
+        with self._lock:
+            self._plans[key] = sql
+            while len(self._plans) > PLAN_CACHE_SIZE:
+                self._plans.popitem(last=False)
+        return sql
 
     @staticmethod
     def _plan(mf: Any, request: dict[str, Any]) -> str:
