@@ -35,7 +35,9 @@ def build_definitions(
         source: ``sample`` writes the embedded sample when no raw data exists; ``official``
             expects raw files landed by ``nyc-mobility ingest``.
         dbt_threads: dbt ``--threads`` (default: the profile's).
-        sample_start, sample_end, sample_scale: months (YYYY-MM) and scale of the embedded sample.
+        sample_start: first month (YYYY-MM) of the embedded sample.
+        sample_end: last month (YYYY-MM) of the embedded sample.
+        sample_scale: size of the embedded sample as a fraction of real monthly volume.
         partitions_start: first month (YYYY-MM) of the raw assets' monthly partitions.
     """
     overrides = {

@@ -99,6 +99,11 @@ class Settings(BaseModel):
         return self.data_dir / "serving" / self.warehouse_path.name
 
     @property
+    def report_path(self) -> Path:
+        """Where the weather-impact HTML report is written."""
+        return self.data_dir / "reports" / "weather_impact.html"
+
+    @property
     def raw_dir(self) -> Path:
         return self.data_dir / "raw"
 

@@ -12,6 +12,7 @@ from nyc_mobility.settings import Settings
 
 KPI_KEY = dg.AssetKey(["semantic", "kpi_daily"])
 SNAPSHOT_KEY = dg.AssetKey(["serving", "warehouse_snapshot"])
+REPORT_KEY = dg.AssetKey(["serving", "weather_impact_report"])
 KPI_TABLE = "kpi_daily"
 FACT_KEYS = (dg.AssetKey("fct_trips"), dg.AssetKey("fct_hourly_mobility"))
 
@@ -120,4 +121,28 @@ def build_serving_assets(settings: Settings, dbt_keys: list[dg.AssetKey]) -> lis
             }
         )
 
-    return [kpi_daily, warehouse_snapshot]
+    @dg.asset(
+        key=REPORT_KEY,
+        group_name="serving",
+        deps=[SNAPSHOT_KEY],
+        kinds={"html", "plotly"},
+        description=(
+            "Static, self-contained HTML report of weather impact on demand (charts and headline "
+            "metrics), rendered from the governed metrics of the serving snapshot."
+        ),
+    )
+    def weather_impact_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        from nyc_mobility.metrics import MetricsService
+        from nyc_mobility.report import write_report
+
+        service = MetricsService(settings.serving_path)
+        try:
+            path = write_report(service, settings.report_path)
+        finally:
+            service.close()
+        context.log.info(f"wrote {path}")
+        return dg.MaterializeResult(
+            metadata={"path": dg.MetadataValue.path(str(path)), "bytes": path.stat().st_size}
+        )
+
+    return [kpi_daily, warehouse_snapshot, weather_impact_report]

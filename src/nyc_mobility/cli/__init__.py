@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from nyc_mobility.cli import ingest, init, metrics, mf, run, sample, validate
+from nyc_mobility.cli import ingest, init, metrics, mf, report, run, sample, validate
 
 app = typer.Typer(
     name="nyc-mobility",
@@ -18,6 +18,7 @@ app.command("sample")(sample.sample)
 app.command("ingest")(ingest.ingest)
 app.command("init")(init.init)
 app.add_typer(metrics.app, name="metrics")
+app.command("report")(report.report)
 app.command("mf", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(mf.mf)
 
 

@@ -1,9 +1,12 @@
 """The governed metrics: catalog and queries from Python.
 
->>> from nyc_mobility import metrics
->>> [m.name for m in metrics.list_metrics(category="weather")][:2]
->>> result = metrics.query(["trips", "avg_speed_kmh"], group_by=["metric_time__day", "mode"])
->>> result.rows[:3], result.to_arrow(), result.sql
+```python
+from nyc_mobility import metrics
+
+names = [m.name for m in metrics.list_metrics(category="weather")]
+result = metrics.query(["trips", "avg_speed_kmh"], group_by=["metric_time__day", "mode"])
+result.rows, result.to_arrow(), result.sql
+```
 
 Queries run in-process on a warm MetricFlow engine over the read-only serving snapshot
 (``<data_dir>/serving/``, published after each successful build), so the pipeline can keep

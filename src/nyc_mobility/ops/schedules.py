@@ -15,7 +15,7 @@ def build_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
         selection=selection,
         description=(
             "dbt build of every model (models, then their tests as asset checks) after the zone files, "
-            "then the daily KPI table and the serving snapshot."
+            "then the daily KPI table, the serving snapshot and the weather-impact report."
         ),
     )
 

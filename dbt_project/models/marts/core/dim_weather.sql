@@ -104,5 +104,6 @@ select
         and coalesce(snowfall_cm, 0) = 0
         and temperature_c between 10 and 28
         and coalesce(wind_speed_kmh, 0) < 25
-    ) as is_good_cycling_weather
+    ) as is_good_cycling_weather,
+    bool_or(coalesce(precipitation_mm, 0) > 0) over (partition by cast(weather_hour as date)) as is_wet_day
 from classified

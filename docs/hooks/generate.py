@@ -1,0 +1,42 @@
+"""mkdocs hook: add the reference pages generated from the project (see nyc_mobility.docgen)."""
+
+from __future__ import annotations
+
+import json
+
+from mkdocs.structure.files import File
+
+PAGES = {
+    "reference/lineage.md": "lineage",
+    "reference/models.md": "models",
+    "reference/metrics.md": "metrics",
+    "reference/cli.md": "cli",
+}
+
+
+def _content(kind: str) -> str:
+    from nyc_mobility import docgen
+    from nyc_mobility.metrics.catalog import semantic_manifest_path
+    from nyc_mobility.project import manifest_path
+
+    manifest = json.loads(manifest_path().read_text(encoding="utf-8"))
+    semantic = json.loads(semantic_manifest_path().read_text(encoding="utf-8"))
+    if kind == "lineage":
+        return (
+            "# Lineage\n\nGenerated from the dbt manifest and the semantic manifest at docs build time: "
+            "sources, every model by layer, and the MetricFlow semantic models the metrics are built on. "
+            "After the models, Dagster runs `semantic/kpi_daily`, `serving/warehouse_snapshot` and "
+            "`serving/weather_impact_report`.\n\n"
+            f"```mermaid\n{docgen.lineage_mermaid(manifest, semantic)}\n```\n"
+        )
+    if kind == "models":
+        return docgen.data_model_markdown(manifest)
+    if kind == "metrics":
+        return docgen.metric_catalog_markdown(semantic)
+    return docgen.cli_reference_markdown()
+
+
+def on_files(files, config):
+    for path, kind in PAGES.items():
+        files.append(File.generated(config, path, content=_content(kind)))
+    return files

@@ -1,0 +1,31 @@
+"""``nyc-mobility report``: write the weather-impact HTML report and print its path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from nyc_mobility.cli.options import DataDir, settings_from
+
+Output = typer.Option(
+    None, "--output", "-o", help="HTML file [default: DATA_DIR/reports/weather_impact.html]."
+)
+Database = typer.Option(None, "--database", help="DuckDB file [default: the serving snapshot].")
+
+
+def report(output: Path = Output, database: Path = Database, data_dir: Path = DataDir) -> None:
+    """Render the weather-impact report (charts and headline metrics) from the governed metrics."""
+    from nyc_mobility.metrics import MetricQueryError, MetricsService
+    from nyc_mobility.report import write_report
+
+    settings = settings_from(data_dir=data_dir)
+    service = MetricsService(database if database is not None else settings.serving_path)
+    try:
+        path = write_report(service, output if output is not None else settings.report_path)
+    except (MetricQueryError, FileNotFoundError) as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(code=2) from error
+    finally:
+        service.close()
+    typer.echo(str(path.resolve()))

@@ -1,0 +1,212 @@
+"""Reference pages generated from the project itself (dbt manifest, semantic manifest, CLI), so the
+documentation cannot drift from the code. Used by the docs build (``docs/hooks/generate.py``)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+LAYERS = ("sources", "staging", "intermediate", "marts", "quality", "semantic")
+
+
+def _layer(node: dict[str, Any]) -> str:
+    if node["resource_type"] == "source":
+        return "sources"
+    from nyc_mobility.assets.dbt import layer_of
+
+    return layer_of(list(node["fqn"]))
+
+
+def _models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] == "model"}
+
+
+def _id(unique_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", unique_id)
+
+
+def lineage_mermaid(manifest: dict[str, Any], semantic: dict[str, Any] | None = None) -> str:
+    """A Mermaid flowchart of sources -> models (one subgraph per layer) -> semantic models."""
+    nodes = {**_models(manifest), **manifest["sources"]}
+    by_layer: dict[str, list[str]] = defaultdict(list)
+    for uid, node in nodes.items():
+        by_layer[_layer(node)].append(uid)
+    lines = ["flowchart LR"]
+    for layer in LAYERS:
+        if not by_layer.get(layer):
+            continue
+        lines.append(f"  subgraph {layer}")
+        for uid in sorted(by_layer[layer]):
+            node = nodes[uid]
+            label = (
+                f"{node['source_name']}.{node['name']}" if node["resource_type"] == "source" else node["name"]
+            )
+            lines.append(f'    {_id(uid)}["{label}"]')
+        lines.append("  end")
+    for uid, node in sorted(_models(manifest).items()):
+        for parent in sorted(set(node["depends_on"]["nodes"])):
+            if parent in nodes:
+                lines.append(f"  {_id(parent)} --> {_id(uid)}")
+    if semantic:
+        relations = {n["name"]: uid for uid, n in _models(manifest).items()}
+        lines.append("  subgraph metricflow")
+        for model in semantic["semantic_models"]:
+            lines.append(f'    sm_{model["name"]}(["{model["name"]}"])')
+        lines.append(f'    metrics{{{{"{len(semantic["metrics"])} metrics"}}}}')
+        lines.append("  end")
+        for model in semantic["semantic_models"]:
+            table = model["node_relation"]["alias"]
+            if table in relations:
+                lines.append(f"  {_id(relations[table])} -.-> sm_{model['name']}")
+            if model.get("measures"):
+                lines.append(f"  sm_{model['name']} --> metrics")
+    return "\n".join(lines)
+
+
+def _tests_by_column(manifest: dict[str, Any]) -> dict[tuple[str, str | None], list[str]]:
+    tests: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test" or not node.get("attached_node"):
+            continue
+        name = (node.get("test_metadata") or {}).get("name") or node["name"]
+        severity = (node.get("config") or {}).get("severity", "ERROR").lower()
+        tests[(node["attached_node"], node.get("column_name"))].append(
+            name if severity == "error" else f"{name} ({severity})"
+        )
+    return tests
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ").strip()
+
+
+def data_model_markdown(manifest: dict[str, Any]) -> str:
+    """Every model and column, with its description and tests, layer by layer."""
+    tests = _tests_by_column(manifest)
+    models = _models(manifest)
+    out = ["# Data model reference", "", "Generated from the dbt manifest at docs build time.", ""]
+    for layer in LAYERS[1:]:
+        in_layer = sorted((n["name"], uid) for uid, n in models.items() if _layer(n) == layer)
+        if not in_layer:
+            continue
+        out += [f"## {layer.capitalize()}", ""]
+        for name, uid in in_layer:
+            node = models[uid]
+            materialized = node["config"].get("materialized", "")
+            out += [f"### `{name}`", "", f"*{materialized}* — {_cell(node.get('description'))}", ""]
+            model_tests = tests.get((uid, None), [])
+            if model_tests:
+                out += ["Model tests: " + ", ".join(f"`{t}`" for t in sorted(model_tests)), ""]
+            columns = node.get("columns") or {}
+            if columns:
+                out += ["| column | description | tests |", "|---|---|---|"]
+                for column in columns.values():
+                    column_tests = ", ".join(f"`{t}`" for t in sorted(tests.get((uid, column["name"]), [])))
+                    out.append(
+                        f"| `{column['name']}` | {_cell(column.get('description'))} | {column_tests} |"
+                    )
+                out.append("")
+    return "\n".join(out)
+
+
+def _definition(metric: dict[str, Any]) -> str:
+    params = metric.get("type_params") or {}
+    kind = metric["type"]
+    if kind == "simple":
+        text = f"`{params['measure']['name']}`"
+    elif kind == "ratio":
+        text = f"`{params['numerator']['name']}` / `{params['denominator']['name']}`"
+    elif kind == "derived":
+        inputs = ", ".join(
+            f"`{m['name']}`"
+            + (
+                f" offset {m['offset_window']['count']} {m['offset_window']['granularity']}"
+                if m.get("offset_window")
+                else ""
+            )
+            for m in params.get("metrics") or []
+        )
+        text = f"`{params['expr']}` over {inputs}"
+    else:
+        cumulative = params.get("cumulative_type_params") or {}
+        window = cumulative.get("window")
+        span = (
+            f"{window['count']} {window['granularity']} window"
+            if window
+            else f"{cumulative.get('grain_to_date')} to date"
+        )
+        text = f"{span} of `{params['measure']['name']}`"
+    filters = [w["where_sql_template"] for w in ((metric.get("filter") or {}).get("where_filters") or [])]
+    if filters:
+        text += " where " + " and ".join(f"`{_cell(f)}`" for f in filters)
+    return text
+
+
+def metric_catalog_markdown(semantic: dict[str, Any]) -> str:
+    """Every governed metric with category, type, label, description and definition."""
+    from nyc_mobility.metrics.catalog import CATEGORIES, CATEGORY_LABELS
+
+    by_category: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for metric in semantic["metrics"]:
+        by_category[((metric.get("config") or {}).get("meta") or {}).get("category", "uncategorized")].append(
+            metric
+        )
+    out = [
+        "# Metric catalog",
+        "",
+        f"{len(semantic['metrics'])} governed metrics, generated from the semantic manifest at docs build time.",
+        "",
+    ]
+    for category in [*CATEGORIES, *sorted(set(by_category) - set(CATEGORIES))]:
+        if category not in by_category:
+            continue
+        out += [f"## {CATEGORY_LABELS.get(category, category)}", ""]
+        out += ["| metric | label | type | description | definition |", "|---|---|---|---|---|"]
+        for m in sorted(by_category[category], key=lambda m: m["name"]):
+            out.append(
+                f"| `{m['name']}` | {_cell(m.get('label'))} | {m['type']} | {_cell(m.get('description'))} "
+                f"| {_definition(m)} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+def cli_reference_markdown() -> str:
+    """Every ``nyc-mobility`` command with its options, read from the CLI itself."""
+    import click
+    import typer
+
+    from nyc_mobility.cli import app
+
+    root = typer.main.get_command(app)
+    out = ["# CLI reference", "", "Generated from the `nyc-mobility` command at docs build time.", ""]
+
+    def walk(command: click.Command, path: list[str]) -> None:
+        if isinstance(command, click.Group):
+            for name in sorted(command.commands):
+                walk(command.commands[name], [*path, name])
+            return
+        ctx = click.Context(command, info_name=" ".join(path))
+        out.extend(
+            [
+                f"## `{' '.join(path)}`",
+                "",
+                _cell(command.help or ""),
+                "",
+                "```",
+                command.get_usage(ctx),
+                "```",
+                "",
+            ]
+        )
+        params = [p for p in command.params if isinstance(p, click.Option)]
+        if params:
+            out.extend(["| option | help |", "|---|---|"])
+            for param in params:
+                names = ", ".join(f"`{o}`" for o in [*param.opts, *param.secondary_opts])
+                out.append(f"| {names} | {_cell(param.help)} |")
+            out.append("")
+
+    walk(root, ["nyc-mobility"])
+    return "\n".join(out)

@@ -1,0 +1,187 @@
+"""The weather-impact report: one static, self-contained HTML file rendered from the governed metrics.
+
+Every number comes from ``nyc_mobility.metrics`` (so from the same definitions as the KPI table and
+``mf``); the charts are Plotly figures with plotly.js embedded once, so the file opens offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nyc_mobility.metrics import MetricsService
+
+MODES = ("yellow_taxi", "fhv", "citibike")
+MODE_LABELS = {"yellow_taxi": "Yellow taxi", "fhv": "For-hire vehicle", "citibike": "Citi Bike"}
+MODE_COLORS = {"yellow_taxi": "#e6a700", "fhv": "#5b6abf", "citibike": "#0a8f6a"}
+BANDS = ("freezing", "cold", "mild", "warm", "hot")
+INTENSITIES = ("none", "light", "moderate", "heavy")
+HEADLINE_TABLE = (
+    "trips",
+    "trips_per_hour",
+    "trips_per_rain_hour",
+    "trips_per_dry_hour",
+    "rain_demand_lift",
+    "snow_demand_lift",
+    "citibike_share_in_rain",
+    "wet_hour_trip_share",
+    "avg_speed_kmh",
+    "avg_speed_in_rain_kmh",
+    "fare_per_mile",
+    "fare_per_mile_in_rain",
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    caption: str
+    figure: object  # plotly.graph_objects.Figure
+
+
+def _grouped_bars(rows, categories, title, y_title):
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    for mode in MODES:
+        values = {cat: value for cat, m, value in rows if m == mode}
+        present = [c for c in categories if c in values]
+        figure.add_bar(
+            name=MODE_LABELS[mode], x=present, y=[values[c] for c in present], marker_color=MODE_COLORS[mode]
+        )
+    figure.update_layout(
+        barmode="group", title=title, yaxis_title=y_title, template="plotly_white", height=380
+    )
+    return figure
+
+
+def charts(service: MetricsService) -> list[Chart]:
+    """The report's figures, each from one metric query."""
+    import plotly.graph_objects as go
+
+    by_band = service.query(["trips_per_hour"], ["weather_hour__temperature_band", "mode"]).rows
+    by_rain = service.query(["trips_per_hour"], ["weather_hour__precipitation_intensity", "mode"]).rows
+    lift = service.query(["rain_demand_lift", "snow_demand_lift"], ["mode"]).rows
+    profile = service.query(["trips_per_hour"], ["clock_hour", "weather_hour__is_wet_day", "mode"]).rows
+
+    lift_figure = go.Figure()
+    for column, name in ((1, "Rain"), (2, "Snow")):
+        lift_figure.add_bar(
+            name=name,
+            x=[MODE_LABELS[r[0]] for r in lift],
+            y=[None if r[column] is None else 100 * r[column] for r in lift],
+        )
+    lift_figure.update_layout(
+        barmode="group",
+        title="Demand lift vs dry hours (%)",
+        yaxis_title="% change in trips per hour",
+        template="plotly_white",
+        height=380,
+    )
+
+    profile_figure = go.Figure()
+    for mode in MODES:
+        for wet, dash in ((False, "solid"), (True, "dot")):
+            points = sorted((h, v) for h, w, m, v in profile if m == mode and w is wet)
+            profile_figure.add_scatter(
+                name=f"{MODE_LABELS[mode]}, {'wet' if wet else 'dry'} days",
+                x=[h for h, _ in points],
+                y=[v for _, v in points],
+                mode="lines",
+                line={"dash": dash, "color": MODE_COLORS[mode]},
+            )
+    profile_figure.update_layout(
+        title="Hourly profile: wet vs dry days",
+        xaxis_title="hour of day (local)",
+        yaxis_title="trips per hour",
+        template="plotly_white",
+        height=420,
+    )
+    return [
+        Chart(
+            "Trips per hour by temperature",
+            "Average trips started per hour, by mode and the hour's temperature band.",
+            _grouped_bars(by_band, BANDS, "Trips per hour by temperature band", "trips per hour"),
+        ),
+        Chart(
+            "Trips per hour by precipitation",
+            "Average trips started per hour, by mode and the hour's precipitation intensity.",
+            _grouped_bars(by_rain, INTENSITIES, "Trips per hour by precipitation", "trips per hour"),
+        ),
+        Chart(
+            "Rain and snow demand lift",
+            "Trips per rain (snow) hour / trips per dry hour - 1, by mode. Empty where no such hour.",
+            lift_figure,
+        ),
+        Chart(
+            "Wet vs dry days",
+            "Trips per hour at each local hour of the day, on days with and without precipitation.",
+            profile_figure,
+        ),
+    ]
+
+
+def _format(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 100 else f"{value:,.1f}"
+    return f"{value:,}" if isinstance(value, int) else html.escape(str(value))
+
+
+def headline_table(service: MetricsService) -> str:
+    from nyc_mobility.metrics import list_metrics
+
+    labels = {m.name: (m.label, m.description) for m in list_metrics()}
+    result = service.query(list(HEADLINE_TABLE))
+    values = dict(zip(result.columns, result.rows[0], strict=True)) if result.rows else {}
+    rows = "\n".join(
+        f"<tr><td title='{html.escape(labels[name][1])}'>{html.escape(labels[name][0])}</td>"
+        f"<td><code>{name}</code></td><td class='num'>{_format(values.get(name))}</td></tr>"
+        for name in HEADLINE_TABLE
+    )
+    return f"<table><thead><tr><th>metric</th><th>name</th><th>value</th></tr></thead><tbody>{rows}</tbody></table>"
+
+
+def render(service: MetricsService) -> str:
+    """The whole report as one HTML document (plotly.js inlined once)."""
+    span = service.query(["trips"], ["metric_time__day"]).rows
+    first, last = (span[0][0], span[-1][0]) if span else (None, None)
+    period = f"{first:%Y-%m-%d} to {last:%Y-%m-%d}" if first else "no data"
+    sections = []
+    for index, chart in enumerate(charts(service)):
+        body = chart.figure.to_html(full_html=False, include_plotlyjs=index == 0, div_id=f"chart-{index}")
+        sections.append(
+            f"<section class='chart'><h2>{html.escape(chart.title)}</h2>"
+            f"<p>{html.escape(chart.caption)}</p>{body}</section>"
+        )
+    generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>NYC mobility: weather impact</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }}
+table {{ border-collapse: collapse; margin: 1rem 0; }} td, th {{ padding: .3rem .8rem; border-bottom: 1px solid #ddd; }}
+td.num {{ text-align: right; font-variant-numeric: tabular-nums; }} .meta {{ color: #666; }}
+</style></head><body>
+<h1>Weather impact on NYC mobility</h1>
+<p class="meta">Trips from {period}, from the governed metrics of the serving snapshot.
+Generated {generated} by nyc-mobility.</p>
+<h2>Headline metrics</h2>
+{headline_table(service)}
+{"".join(sections)}
+</body></html>
+"""
+
+
+def write_report(service: MetricsService, output: Path) -> Path:
+    """Render and write atomically (a reader never sees half a report)."""
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_text(render(service), encoding="utf-8")
+    tmp.replace(output)
+    return output

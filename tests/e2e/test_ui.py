@@ -1,0 +1,152 @@
+"""What a user sees, in a real browser: the Dagster UI's lineage and the weather-impact report.
+
+Headless Debian Chromium (/usr/bin/chromium) driven by Playwright's Python API; Playwright's own
+browser download is never used. Screenshots go to test-output/ui/ (kept by CI as artifacts).
+Without Chromium the tests skip, unless NYC_MOBILITY_REQUIRE_BROWSER=1 (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path(os.environ.get("NYC_MOBILITY_CHROMIUM", "/usr/bin/chromium"))
+OUTPUT = REPO_ROOT / "test-output" / "ui"
+# As root in a container, with no network beyond loopback: no sandbox, no background traffic.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+GROUPS = ("raw", "staging", "intermediate", "marts", "quality", "semantic", "serving")
+LOCATION = "nyc_mobility.definitions"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("NYC_MOBILITY_REQUIRE_BROWSER") == "1":
+            raise RuntimeError(f"NYC_MOBILITY_REQUIRE_BROWSER=1 but there is no Chromium at {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian package `chromium`)")
+    from playwright.sync_api import sync_playwright
+
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def webserver(tmp_path_factory):
+    home = tmp_path_factory.mktemp("dagster_home")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "NYC_MOBILITY_DATA_DIR": str(home / "data"),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+    }
+    webserver_bin = Path(sys.executable).parent / "dagster-webserver"
+    log = (home / "webserver.log").open("w")
+    process = subprocess.Popen(
+        [str(webserver_bin), "-h", "127.0.0.1", "-p", str(port), "-m", LOCATION],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/server_info", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"dagster-webserver did not start:\n{(home / 'webserver.log').read_text()[-3000:]}"
+                )
+            time.sleep(1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _dismiss_welcome(page) -> None:
+    """The first visit shows a newsletter dialog over the page."""
+    with contextlib.suppress(Exception):  # no dialog in this version, or already dismissed
+        page.get_by_role("button", name="Skip").click(timeout=15_000)
+
+
+def test_the_lineage_shows_every_layer_and_the_dbt_models(browser, webserver):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(f"{webserver}/asset-groups")
+    page.get_by_text("Global asset lineage").wait_for(timeout=90_000)
+    _dismiss_welcome(page)
+    for group in GROUPS:
+        page.get_by_text(group, exact=True).first.wait_for(timeout=30_000)
+    page.screenshot(path=str(OUTPUT / "global_lineage.png"))
+
+    page.goto(f"{webserver}/locations/{LOCATION}/asset-groups/marts/lineage")
+    for model in ("fct_trips", "fct_hourly_mobility", "dim_weather", "dim_date", "dim_location"):
+        page.get_by_text(model, exact=True).first.wait_for(timeout=60_000)
+    body = page.inner_text("body")
+    assert "Asset checks" in body  # the dbt tests, as asset checks on the models
+    assert "kpi_daily" in body and "warehouse_snapshot" in body  # downstream of the facts
+    page.screenshot(path=str(OUTPUT / "marts_lineage.png"))
+    assert (OUTPUT / "marts_lineage.png").stat().st_size > 10_000
+    page.close()
+
+
+def test_the_weather_report_renders_its_charts(browser, sample_build, tmp_path):
+    from typer.testing import CliRunner
+
+    from nyc_mobility.cli import app
+
+    output = tmp_path / "weather_impact.html"
+    result = CliRunner().invoke(
+        app, ["report", "--database", str(sample_build.settings.serving_path), "--output", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(output.resolve())
+    text = output.read_text(encoding="utf-8")
+    assert re.findall(r"<script[^>]*\ssrc=", text) == []  # self-contained: plotly.js is inlined
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(output.as_uri())
+    page.wait_for_selector(".plot-container", timeout=60_000)
+    assert page.locator(".plot-container").count() == 4
+    assert page.locator("g.trace").count() >= 10  # bars and lines drawn, not empty axes
+    assert "Rain demand lift" in page.inner_text("body")
+    page.screenshot(path=str(OUTPUT / "weather_report.png"), full_page=True)
+    page.close()
+    assert errors == []
