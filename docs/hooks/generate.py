@@ -11,6 +11,7 @@ PAGES = {
     "reference/models.md": "models",
     "reference/metrics.md": "metrics",
     "reference/cli.md": "cli",
+    "reference/configuration.md": "configuration",
 }
 
 
@@ -33,6 +34,8 @@ def _content(kind: str) -> str:
         return docgen.data_model_markdown(manifest)
     if kind == "metrics":
         return docgen.metric_catalog_markdown(semantic)
+    if kind == "configuration":
+        return docgen.settings_reference_markdown()
     return docgen.cli_reference_markdown()
 
 

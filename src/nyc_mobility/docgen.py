@@ -174,7 +174,6 @@ def metric_catalog_markdown(semantic: dict[str, Any]) -> str:
 
 def cli_reference_markdown() -> str:
     """Every ``nyc-mobility`` command with its options, read from the CLI itself."""
-    import click
     import typer
 
     from nyc_mobility.cli import app
@@ -182,12 +181,13 @@ def cli_reference_markdown() -> str:
     root = typer.main.get_command(app)
     out = ["# CLI reference", "", "Generated from the `nyc-mobility` command at docs build time.", ""]
 
-    def walk(command: click.Command, path: list[str]) -> None:
-        if isinstance(command, click.Group):
+    # Typer may bundle its own click: go by what the objects have, not by click's classes.
+    def walk(command: Any, path: list[str]) -> None:
+        if hasattr(command, "commands"):
             for name in sorted(command.commands):
                 walk(command.commands[name], [*path, name])
             return
-        ctx = click.Context(command, info_name=" ".join(path))
+        ctx = command.context_class(command, info_name=" ".join(path))
         out.extend(
             [
                 f"## `{' '.join(path)}`",
@@ -200,7 +200,7 @@ def cli_reference_markdown() -> str:
                 "",
             ]
         )
-        params = [p for p in command.params if isinstance(p, click.Option)]
+        params = [p for p in command.params if getattr(p, "param_type_name", "") == "option"]
         if params:
             out.extend(["| option | help |", "|---|---|"])
             for param in params:
@@ -209,4 +209,33 @@ def cli_reference_markdown() -> str:
             out.append("")
 
     walk(root, ["nyc-mobility"])
+    return "\n".join(out)
+
+
+def settings_reference_markdown() -> str:
+    """Every setting: factory/Component argument, environment variable, default and meaning."""
+    from nyc_mobility.settings import ENV_NAMES, ENV_PREFIX, Settings
+
+    out = [
+        "# Configuration reference",
+        "",
+        "Generated from `nyc_mobility.settings.Settings` at docs build time. The factory "
+        "`build_definitions(...)` and the `NycMobilityPipeline` component take the fields as arguments; "
+        "`nyc_mobility.definitions` and the CLI read the environment variables.",
+        "",
+        "| setting | environment variable | default | meaning |",
+        "|---|---|---|---|",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = "computed" if field.default_factory is not None else repr(field.default)
+        variable = f"`{ENV_PREFIX}{ENV_NAMES[name]}`" if name in ENV_NAMES else ""
+        out.append(f"| `{name}` | {variable} | `{default}` | {_cell(field.description)} |")
+    out += [
+        "",
+        "Derived paths: the serving snapshot is `DATA_DIR/serving/<warehouse file name>`, the report "
+        "`DATA_DIR/reports/weather_impact.html`, dbt artifacts `DATA_DIR/dbt/`.",
+        "",
+        "Read by the shipped dbt profile: `NYC_MOBILITY_DUCKDB_MEMORY_LIMIT`, `NYC_MOBILITY_DUCKDB_THREADS`, "
+        "`NYC_MOBILITY_DBT_THREADS`, `NYC_MOBILITY_SERVING_PATH` (the `serving` target).",
+    ]
     return "\n".join(out)

@@ -19,6 +19,24 @@ SAMPLE_START, SAMPLE_END, SAMPLE_SCALE = "2024-10", "2024-11", 0.002
 ENV_PREFIX = "NYC_MOBILITY_"
 Target = Literal["dev", "prod"]
 Source = Literal["sample", "official"]
+# Settings field -> environment variable (after the NYC_MOBILITY_ prefix).
+ENV_NAMES = {
+    "data_dir": "DATA_DIR",
+    "duckdb_path": "DUCKDB_PATH",
+    "target": "TARGET",
+    "cron": "CRON",
+    "log_retention_days": "LOG_RETENTION_DAYS",
+    "source": "SOURCE",
+    "dbt_threads": "DBT_THREADS",
+    "partitions_start": "PARTITIONS_START",
+    "tlc_base_url": "TLC_BASE_URL",
+    "citibike_base_url": "CITIBIKE_BASE_URL",
+    "open_meteo_base_url": "OPEN_METEO_BASE_URL",
+    "allow_any_host": "ALLOW_ANY_HOST",
+    "sample_start": "SAMPLE_START",
+    "sample_end": "SAMPLE_END",
+    "sample_scale": "SAMPLE_SCALE",
+}
 
 
 class Settings(BaseModel):
@@ -26,21 +44,42 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
-    data_dir: Path = Field(default_factory=lambda: Path("data"))
-    duckdb_path: Path | None = None
-    target: Target = "dev"
-    cron: str = DEFAULT_CRON
-    log_retention_days: int = Field(default=30, ge=1, le=3650)
-    source: Source = "sample"
-    dbt_threads: int | None = Field(default=None, ge=1, le=64)
-    partitions_start: str = "2024-01"
-    tlc_base_url: str | None = None
-    citibike_base_url: str | None = None
-    open_meteo_base_url: str | None = None
-    allow_any_host: bool = False
-    sample_start: str = SAMPLE_START
-    sample_end: str = SAMPLE_END
-    sample_scale: float = Field(default=SAMPLE_SCALE, gt=0, le=10)
+    data_dir: Path = Field(
+        default_factory=lambda: Path("data"),
+        description="Root of raw files, dbt artifacts, the warehouse, the serving snapshot and reports.",
+    )
+    duckdb_path: Path | None = Field(
+        default=None, description="The warehouse file (default DATA_DIR/warehouse/nyc_mobility.duckdb)."
+    )
+    target: Target = Field(default="dev", description="dbt target of the shipped profile: dev or prod.")
+    cron: str = Field(default=DEFAULT_CRON, description="Cron (UTC) of the daily_dbt_build schedule.")
+    log_retention_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="Age after which log_retention deletes runs, logs and artifacts.",
+    )
+    source: Source = Field(
+        default="sample",
+        description="sample: write the embedded sample when no raw data exists; official: expect landed files.",
+    )
+    dbt_threads: int | None = Field(
+        default=None, ge=1, le=64, description="dbt --threads (default: the profile's)."
+    )
+    partitions_start: str = Field(default="2024-01", description="First month of the monthly partitions.")
+    tlc_base_url: str | None = Field(
+        default=None, description="Mirror of the TLC trip files (official host by default)."
+    )
+    citibike_base_url: str | None = Field(default=None, description="Mirror of the Citi Bike archives.")
+    open_meteo_base_url: str | None = Field(default=None, description="Mirror of the Open-Meteo archive API.")
+    allow_any_host: bool = Field(
+        default=False, description="Allow non-official (and non-HTTPS) download hosts."
+    )
+    sample_start: str = Field(default=SAMPLE_START, description="First month of the embedded sample.")
+    sample_end: str = Field(default=SAMPLE_END, description="Last month of the embedded sample.")
+    sample_scale: float = Field(
+        default=SAMPLE_SCALE, gt=0, le=10, description="Sample size as a fraction of real monthly volume."
+    )
 
     @field_validator("partitions_start", "sample_start", "sample_end")
     @classmethod
@@ -116,25 +155,8 @@ class Settings(BaseModel):
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from ``NYC_MOBILITY_*`` variables; keyword overrides win."""
         env = os.environ if environ is None else environ
-        names = {
-            "data_dir": "DATA_DIR",
-            "duckdb_path": "DUCKDB_PATH",
-            "target": "TARGET",
-            "cron": "CRON",
-            "log_retention_days": "LOG_RETENTION_DAYS",
-            "source": "SOURCE",
-            "dbt_threads": "DBT_THREADS",
-            "sample_start": "SAMPLE_START",
-            "partitions_start": "PARTITIONS_START",
-            "tlc_base_url": "TLC_BASE_URL",
-            "citibike_base_url": "CITIBIKE_BASE_URL",
-            "open_meteo_base_url": "OPEN_METEO_BASE_URL",
-            "allow_any_host": "ALLOW_ANY_HOST",
-            "sample_end": "SAMPLE_END",
-            "sample_scale": "SAMPLE_SCALE",
-        }
         values: dict[str, object] = {
-            field: env[ENV_PREFIX + var] for field, var in names.items() if env.get(ENV_PREFIX + var)
+            field: env[ENV_PREFIX + var] for field, var in ENV_NAMES.items() if env.get(ENV_PREFIX + var)
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

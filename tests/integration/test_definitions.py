@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -190,7 +191,8 @@ def test_log_retention_deletes_old_finished_runs_and_their_logs(tmp_path):
         assert report.artifact_dirs_deleted == 1 and not artifacts.exists()
 
 
-def test_component_mounts_the_pipeline_from_another_project(tmp_path, monkeypatch):
+def _load_dg_project(tmp_path, monkeypatch, defs_yaml: str) -> dg.Definitions:
+    """A fresh dg project elsewhere whose defs folder mounts the pipeline with ``defs_yaml``."""
     project = tmp_path / "other_project"
     defs_dir = project / "src" / "other_project" / "defs" / "mobility"
     defs_dir.mkdir(parents=True)
@@ -210,7 +212,17 @@ def test_component_mounts_the_pipeline_from_another_project(tmp_path, monkeypatc
         defs_module = "other_project.defs"
     """)
     )
-    (defs_dir / "defs.yaml").write_text(
+    (defs_dir / "defs.yaml").write_text(defs_yaml)
+    monkeypatch.syspath_prepend(str(project / "src"))
+    for name in [m for m in sys.modules if m.startswith("other_project")]:
+        monkeypatch.delitem(sys.modules, name)
+    return dg.load_from_defs_folder(path_within_project=project)
+
+
+def test_component_mounts_the_pipeline_from_another_project(tmp_path, monkeypatch):
+    defs = _load_dg_project(
+        tmp_path,
+        monkeypatch,
         textwrap.dedent("""
         type: nyc_mobility.components.NycMobilityPipeline
         attributes:
@@ -218,17 +230,37 @@ def test_component_mounts_the_pipeline_from_another_project(tmp_path, monkeypatc
           target: prod
           cron: "45 6 * * *"
           log_retention_days: 14
-    """)
+    """),
     )
-    monkeypatch.syspath_prepend(str(project / "src"))
-    for name in [m for m in sys.modules if m.startswith("other_project")]:
-        monkeypatch.delitem(sys.modules, name)
-    defs = dg.load_from_defs_folder(path_within_project=project)
     assert defs.resolve_schedule_def("daily_dbt_build").cron_schedule == "45 6 * * *"
     settings = defs.metadata["nyc_mobility/settings"].data
-    assert settings["data_dir"] == str(project / "warehouse_data")
+    assert settings["data_dir"] == str(tmp_path / "other_project" / "warehouse_data")
     assert settings["log_retention_days"] == 14
     assert dg.AssetKey("fct_trips") in defs.resolve_asset_graph().get_all_asset_keys()
+
+
+def _doc_blocks(language: str) -> list[str]:
+    """The code blocks of the 'Mounting as a code location' section of docs/operations.md."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text(encoding="utf-8")
+    section = text.split("## Mounting as a code location", 1)[1].split("\n## ", 1)[0]
+    return re.findall(rf"```{language}\n(.*?)```", section, flags=re.S)
+
+
+def test_the_documented_factory_example_works():
+    (block,) = _doc_blocks("python")
+    namespace: dict = {}
+    exec(block, namespace)
+    defs = namespace["defs"]
+    assert defs.resolve_schedule_def("daily_dbt_build").cron_schedule == "0 5 * * *"
+    assert defs.metadata["nyc_mobility/settings"].data["target"] == "prod"
+
+
+def test_the_documented_component_example_works(tmp_path, monkeypatch):
+    (block,) = _doc_blocks("yaml")
+    defs = _load_dg_project(tmp_path, monkeypatch, block)
+    settings = defs.metadata["nyc_mobility/settings"].data
+    assert settings["target"] == "prod"
+    assert settings["data_dir"] == str(tmp_path / "other_project" / "data" / "nyc_mobility")
 
 
 def test_component_is_registered_through_the_entry_point():
