@@ -15,13 +15,19 @@ PAGES = {
 }
 
 
-def _content(kind: str) -> str:
-    from nyc_mobility import docgen
+def _manifests() -> tuple[dict, dict]:
     from nyc_mobility.metrics.catalog import semantic_manifest_path
     from nyc_mobility.project import manifest_path
 
     manifest = json.loads(manifest_path().read_text(encoding="utf-8"))
     semantic = json.loads(semantic_manifest_path().read_text(encoding="utf-8"))
+    return manifest, semantic
+
+
+def _content(kind: str) -> str:
+    from nyc_mobility import docgen
+
+    manifest, semantic = _manifests()
     if kind == "lineage":
         return (
             "# Lineage\n\nGenerated from the dbt manifest and the semantic manifest at docs build time: "
@@ -37,6 +43,17 @@ def _content(kind: str) -> str:
     if kind == "configuration":
         return docgen.settings_reference_markdown()
     return docgen.cli_reference_markdown()
+
+
+def on_page_markdown(markdown, page, config, files):
+    """``<!-- generated:lineage -->`` in a page becomes the Mermaid lineage diagram."""
+    marker = "<!-- generated:lineage -->"
+    if marker not in markdown:
+        return markdown
+    from nyc_mobility import docgen
+
+    manifest, semantic = _manifests()
+    return markdown.replace(marker, f"```mermaid\n{docgen.lineage_mermaid(manifest, semantic)}\n```")
 
 
 def on_files(files, config):
