@@ -1,8 +1,15 @@
-"""``python -m bench run [--scale S] [--months N] [--only metrics] [--data-dir DIR]``.
+"""``python -m bench run [--scale S] [--months N] [--only FIGURE] [--data-dir DIR]``.
 
-Builds the embedded sample at the chosen scale (1.0 = real monthly volume) through the same
-path as ``nyc-mobility run``, then measures; results go to bench/results/*.json and
-docs/benchmarks.md. Figures other than metric latency arrive with the benchmarks issue.
+Generates the embedded sample at the chosen scale (1.0 = real monthly volume: about 3 M yellow,
+1.5 M FHV and 3.5 M Citi Bike trips a month) and measures, side by side in one run:
+
+1. ``month``: one month built through Dagster (``nyc-mobility run``) vs its compiled SQL in raw DuckDB
+2. ``incremental``: adding month 2 to 1 month vs month 13 to 12 months (at ``--incremental-scale``)
+3. ``load``: ``dagster definitions validate`` vs ``import dagster_dbt``
+4. ``metrics``: warm metric queries vs hand SQL, and a cold ``mf query``
+5. memory: peak RSS of the month build (reported with figure 1)
+
+Results: ``bench/results/latest.json`` and the tables in ``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
@@ -13,67 +20,121 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import metrics_latency
+from bench import load_time, metrics_latency, pipeline
 from bench.common import machine, write_json
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-FIGURES = ("metrics",)
+FIGURES = ("month", "incremental", "load", "metrics")
 
 
-def build(data_dir: Path, scale: float, months: int) -> Path:
+def months_from(start: str, count: int) -> list[str]:
     from nyc_mobility.months import format_month, next_month, parse_month
-    from nyc_mobility.runner import run_all
-    from nyc_mobility.settings import SAMPLE_START, Settings
 
-    last = parse_month(SAMPLE_START)
-    for _ in range(months - 1):
-        last = next_month(last)
-    end = format_month(last)
-    settings = Settings(data_dir=data_dir, sample_scale=scale, sample_start=SAMPLE_START, sample_end=end)
-    if not settings.serving_path.exists():
-        summary = run_all(settings, log_file=data_dir / "bench_build.log")
-        if not summary.success:
-            raise SystemExit(f"the benchmark build failed; see {data_dir / 'bench_build.log'}")
-    return settings.serving_path
+    day, out = parse_month(start), []
+    for _ in range(count):
+        out.append(format_month(day))
+        day = next_month(day)
+    return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench")
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="build the sample and measure")
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m bench")
+    sub = root.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="generate the sample, build and measure")
     run.add_argument("--scale", type=float, default=0.01, help="sample size, 1.0 = real monthly volume")
-    run.add_argument("--months", type=int, default=1)
-    run.add_argument("--only", choices=FIGURES, action="append")
-    run.add_argument("--repeat", type=int, default=20)
-    run.add_argument("--data-dir", type=Path, help="reuse or keep the built data here")
+    run.add_argument("--months", type=int, default=1, help="months in the month build")
+    run.add_argument("--start", default="2024-10", help="first month")
+    run.add_argument("--only", choices=FIGURES, action="append", help="run only these figures (repeatable)")
+    run.add_argument("--repeat", type=int, default=3, help="runs per timing (median, min, max)")
+    run.add_argument("--query-repeat", type=int, default=20, help="runs per metric query timing")
+    run.add_argument("--incremental-months", type=int, default=13)
+    run.add_argument("--incremental-scale", type=float, default=None, help="default: min(scale, 0.02)")
+    run.add_argument("--data-dir", type=Path, help="keep the generated data and builds here")
     run.add_argument("--no-cold", action="store_true", help="skip the cold `mf query` subprocess")
     run.add_argument("--out", type=Path, help="results folder (default bench/results)")
     run.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.md")
-    args = parser.parse_args(argv)
+    return root
 
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="nyc-mobility-bench-"))
-    snapshot = build(data_dir, args.scale, args.months)
-    report = {
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    figures = args.only or list(FIGURES)
+    work = args.data_dir or Path(tempfile.mkdtemp(prefix="nyc-mobility-bench-"))
+    month_dir = work / "month"
+    months = months_from(args.start, args.months)
+    info = machine()
+    report: dict = {
         "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "scale": args.scale,
-        "months": args.months,
-        "machine": machine(),
+        "months": months,
+        "repeat": args.repeat,
+        "machine": info,
     }
     lines = [
-        f"Scale {args.scale}, {args.months} month(s); {report['machine']['cores']} cores, "
-        f"{report['machine']['memory']}; duckdb {report['machine']['duckdb']}, "
-        f"metricflow {report['machine']['metricflow']}.",
+        f"Run {report['when']}: scale {args.scale}, month(s) {', '.join(months)}, {args.repeat} runs per timing; "
+        f"{info['cores']} cores, {info['memory']}, Python {info['python']}, duckdb {info['duckdb']}, "
+        f"dbt-core {info['dbt-core']}, dagster {info['dagster']}, metricflow {info['metricflow']}.",
         "",
     ]
-    if not args.only or "metrics" in args.only:
-        report["metrics"] = metrics_latency.run(snapshot, repeat=args.repeat, cold=not args.no_cold)
-        lines += ["### Metric latency", "", *metrics_latency.markdown(report["metrics"]), ""]
+    if ("month" in figures or "metrics" in figures) and not (month_dir / "raw").exists():
+        report["generate_seconds"] = round(pipeline.generate(month_dir, months, args.scale), 1)
+    if "month" in figures:
+        report["month"] = pipeline.month_build(month_dir, args.repeat)
+        lines += [
+            "### 1. Pipeline vs the physical limit, and 5. memory",
+            "",
+            *month_markdown(report["month"]),
+            "",
+        ]
+    if "incremental" in figures:
+        scale = args.incremental_scale or min(args.scale, 0.02)
+        inc_months = months_from(args.start, args.incremental_months)
+        report["incremental"] = pipeline.incremental(work / "incremental", inc_months, scale, args.repeat)
+        lines += ["### 2. Incremental scaling", "", *incremental_markdown(report["incremental"]), ""]
+    if "load" in figures:
+        report["load"] = load_time.run(args.repeat)
+        lines += ["### 3. Load time", "", *load_time.markdown(report["load"]), ""]
+    if "metrics" in figures:
+        snapshot = month_dir / "serving" / "nyc_mobility.duckdb"
+        if not snapshot.exists():
+            pipeline.pipeline_run(month_dir)
+        report["metrics"] = metrics_latency.run(snapshot, repeat=args.query_repeat, cold=not args.no_cold)
+        lines += ["### 4. Metric latency", "", *metrics_latency.markdown(report["metrics"]), ""]
     path = write_json("latest", report, args.out)
     if not args.no_docs:
         write_docs(lines)
     print("\n".join(lines))
     print(f"results: {path}")
     return 0
+
+
+def month_markdown(result: dict) -> list[str]:
+    p, r, prof = result["pipeline"], result["raw_duckdb"], result["profile_of_last_run"]
+    trips = ", ".join(f"{mode} {n:,}" for mode, n in result["trips_by_mode"].items())
+    return [
+        "| build | median s (min-max) |",
+        "|---|---|",
+        f"| `nyc-mobility run` (Dagster, dbt build with tests, KPI, snapshot, report) | {p['median_s']:.1f} ({p['min_s']:.1f}-{p['max_s']:.1f}) |",
+        f"| the same compiled model SQL in one DuckDB connection | {r['median_s']:.1f} ({r['min_s']:.1f}-{r['max_s']:.1f}) |",
+        "",
+        f"Ratio: **{result['ratio']:.2f}x** (target ≤ {result['target_ratio']}x). Trips built: {trips}.",
+        f"Profile of the last pipeline run: dbt elapsed {prof['dbt_elapsed_s']:.1f} s, of which model SQL "
+        f"{prof['dbt_models_s']:.1f} s and tests {prof['dbt_tests_s']:.1f} s (summed over threads); slowest "
+        "nodes: " + ", ".join(f"{n} {s:.1f} s" for n, s in prof["slowest_nodes"]) + ".",
+        f"Peak RSS of the build: **{result['peak_rss_mb']['max']:.0f} MB** (target ≤ {result['target_rss_mb']} MB; "
+        "DuckDB memory_limit and threads from the profile). " + result["note"] + ".",
+    ]
+
+
+def incremental_markdown(result: dict) -> list[str]:
+    lines = ["| case | median s (min-max) |", "|---|---|"]
+    for label, s in result["cases"].items():
+        lines.append(f"| {label} | {s['median_s']:.1f} ({s['min_s']:.1f}-{s['max_s']:.1f}) |")
+    lines += [
+        "",
+        f"Scale {result['scale']}. Ratio: **{result['ratio']:.2f}x** (target ≤ {result['target_ratio']}x).",
+    ]
+    return lines
 
 
 def write_docs(lines: list[str]) -> None:

@@ -30,6 +30,16 @@ def timed(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
     }
 
 
+def summary(seconds: list[float]) -> dict[str, float]:
+    """Median, min and max of wall times in seconds."""
+    return {
+        "median_s": round(statistics.median(seconds), 3),
+        "min_s": round(min(seconds), 3),
+        "max_s": round(max(seconds), 3),
+        "runs": len(seconds),
+    }
+
+
 def machine() -> dict[str, Any]:
     def version(name: str) -> str:
         try:

@@ -41,7 +41,7 @@ LOCATION = "nyc_mobility.definitions"
 
 @pytest.fixture(scope="module")
 def browser():
-    if os.environ.get("NYC_MOBILITY_BROWSER_TESTS") == "0":
+    if os.environ.get("NYC_MOBILITY_RUN_ONCE") == "0":
         pytest.skip("browser tests run in one tox env only (py311)")
     if not CHROMIUM.exists():
         if os.environ.get("NYC_MOBILITY_REQUIRE_BROWSER") == "1":
