@@ -13,6 +13,12 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REAL_DATA = Path(os.environ.get("NYC_MOBILITY_REAL_DATA", REPO_ROOT.parent / "shared" / "data" / "real"))
 
+# Slow checks that do not depend on the Python version (browser, packaging CLIs, the benchmark smoke
+# run) run in one tox env: tox sets NYC_MOBILITY_RUN_ONCE=0 everywhere else.
+RUN_ONCE = pytest.mark.skipif(
+    os.environ.get("NYC_MOBILITY_RUN_ONCE") == "0", reason="runs in one tox env only (py311)"
+)
+
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, RUN_ONCE
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, RUN_ONCE]
 
 CHROMIUM = Path(os.environ.get("NYC_MOBILITY_CHROMIUM", "/usr/bin/chromium"))
 OUTPUT = REPO_ROOT / "test-output" / "ui"
@@ -41,8 +41,6 @@ LOCATION = "nyc_mobility.definitions"
 
 @pytest.fixture(scope="module")
 def browser():
-    if os.environ.get("NYC_MOBILITY_RUN_ONCE") == "0":
-        pytest.skip("browser tests run in one tox env only (py311)")
     if not CHROMIUM.exists():
         if os.environ.get("NYC_MOBILITY_REQUIRE_BROWSER") == "1":
             raise RuntimeError(f"NYC_MOBILITY_REQUIRE_BROWSER=1 but there is no Chromium at {CHROMIUM}")

@@ -17,7 +17,7 @@ import pytest
 
 import nyc_mobility
 from nyc_mobility.project import packaged_project_dir
-from tests.conftest import REPO_ROOT, query, scalar
+from tests.conftest import REPO_ROOT, RUN_ONCE, query, scalar
 
 pytestmark = pytest.mark.e2e
 
@@ -60,16 +60,37 @@ def test_wheel_file_ships_the_dbt_project_and_manifest():
     assert not any(n.startswith("nyc_mobility/dbt_project/logs/") for n in names)
 
 
-def test_cli_run_builds_everything_in_an_empty_directory(tmp_path):
-    result = _run([str(BIN / "nyc-mobility"), "run"], cwd=tmp_path)
+@pytest.fixture(scope="module")
+def cli_build(tmp_path_factory) -> Path:
+    """``nyc-mobility run`` in an empty directory, from the installed wheel."""
+    home = tmp_path_factory.mktemp("cli_run")
+    result = _run([str(BIN / "nyc-mobility"), "run"], cwd=home)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "Run succeeded" in result.stdout
-    db = tmp_path / "data" / "warehouse" / "nyc_mobility.duckdb"
+    return home
+
+
+def test_cli_run_builds_everything_in_an_empty_directory(cli_build):
+    db = cli_build / "data" / "warehouse" / "nyc_mobility.duckdb"
     for model in ("fct_trips", "fct_hourly_mobility", "dim_weather", "dim_date", "stg_citibike__trips"):
         assert scalar(db, f"select count(*) from {model}") > 0
-    # the metrics, from the published snapshot, through our CLI and through MetricFlow's own
-    snapshot = tmp_path / "data" / "serving" / "nyc_mobility.duckdb"
+    snapshot = cli_build / "data" / "serving" / "nyc_mobility.duckdb"
     assert scalar(snapshot, "select count(*) from kpi_daily") > 50
+    assert (cli_build / "data" / "reports" / "weather_impact.html").stat().st_size > 1_000_000
+    _assert_nothing_written_in_the_package()
+
+
+def _assert_nothing_written_in_the_package() -> None:
+    assert not (packaged_project_dir() / "logs").exists()
+    assert sorted(p.name for p in (packaged_project_dir() / "target").iterdir()) == [
+        "manifest.json",
+        "semantic_manifest.json",
+    ]
+
+
+@RUN_ONCE
+def test_metrics_from_the_snapshot_through_our_cli_and_mf(cli_build):
+    db = cli_build / "data" / "warehouse" / "nyc_mobility.duckdb"
     metrics = _run(
         [
             str(BIN / "nyc-mobility"),
@@ -82,34 +103,34 @@ def test_cli_run_builds_everything_in_an_empty_directory(tmp_path):
             "-f",
             "json",
         ],
-        tmp_path,
+        cli_build,
     )
     assert metrics.returncode == 0, metrics.stderr[-3000:]
     assert sum(r["trips"] for r in json.loads(metrics.stdout)) == scalar(db, "select count(*) from fct_trips")
-    validate = _run([str(BIN / "nyc-mobility"), "mf", "validate-configs"], tmp_path)
+    validate = _run([str(BIN / "nyc-mobility"), "mf", "validate-configs"], cli_build)
     assert validate.returncode == 0, validate.stdout[-3000:] + validate.stderr[-3000:]
     assert "Successfully validated metrics against data warehouse (ERRORS: 0" in validate.stdout
     mf_query = _run(
         [str(BIN / "nyc-mobility"), "mf", "query", "--metrics", "trips", "--group-by", "metric_time__month"],
-        tmp_path,
+        cli_build,
     )
     assert mf_query.returncode == 0, mf_query.stdout[-3000:] + mf_query.stderr[-3000:]
     total = sum(int(line.split()[1]) for line in mf_query.stdout.splitlines() if line[:4].isdigit())
     assert total == scalar(db, "select count(*) from fct_trips")
-    # nothing was written inside the installed package
-    assert not (packaged_project_dir() / "logs").exists()
-    assert sorted(p.name for p in (packaged_project_dir() / "target").iterdir()) == [
-        "manifest.json",
-        "semantic_manifest.json",
-    ]
+    _assert_nothing_written_in_the_package()
 
 
-def test_dagster_cli_validates_and_materializes_from_outside_the_checkout(tmp_path):
+def test_dagster_cli_validates_from_outside_the_checkout(tmp_path):
     env = {"NYC_MOBILITY_DATA_DIR": str(tmp_path / "nyc")}
     validate = _run(
         [str(BIN / "dagster"), "definitions", "validate", "-m", "nyc_mobility.definitions"], tmp_path, env
     )
     assert validate.returncode == 0, validate.stdout[-3000:] + validate.stderr[-3000:]
+
+
+@RUN_ONCE
+def test_dagster_cli_materializes_from_outside_the_checkout(tmp_path):
+    env = {"NYC_MOBILITY_DATA_DIR": str(tmp_path / "nyc")}
     # the raw assets are partitioned by month: materialize every asset for one month
     materialize = _run(
         [

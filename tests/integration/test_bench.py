@@ -6,16 +6,15 @@ Slow (several full builds) and independent of the Python version: under tox it r
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, RUN_ONCE
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.mark.skipif(os.environ.get("NYC_MOBILITY_RUN_ONCE") == "0", reason="runs in one tox env only (py311)")
+@RUN_ONCE
 def test_bench_run_reports_every_figure(tmp_path, monkeypatch):
     from bench.__main__ import main
 

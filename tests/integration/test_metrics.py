@@ -329,4 +329,6 @@ def test_kpi_daily_holds_the_headline_metrics_per_day(sample_build, service):
     ]
     assert columns == ["kpi_date", *headline]
     live = service.query(headline, ["metric_time__day"])
-    assert [(_day(r[0]), *r[1:]) for r in live.rows] == [tuple(r) for r in rows]
+    assert [_day(r[0]) for r in live.rows] == [r[0] for r in rows]
+    for computed, stored in zip(live.rows, rows, strict=True):  # sums may differ in the last bit
+        assert all(expect.same(a, b) for a, b in zip(computed[1:], stored[1:], strict=True)), computed[0]
