@@ -12,8 +12,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dagster_dbt import DbtProject
+if TYPE_CHECKING:
+    from dagster_dbt import DbtProject
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -71,12 +73,24 @@ def _parse(directory: Path) -> None:
 
 
 @functools.cache
-def dbt_project() -> DbtProject:
+def target_dir() -> Path:
+    """The project's ``target/`` with an up-to-date manifest (a checkout is parsed when stale).
+
+    Needs neither dagster nor dagster-dbt, so the metric catalog and the CLI load fast.
+    """
     directory = project_dir()
     if directory != packaged_project_dir() and _manifest_is_stale(directory):
         _parse(directory)
+    return directory / "target"
+
+
+@functools.cache
+def dbt_project() -> DbtProject:
+    from dagster_dbt import DbtProject
+
+    directory = target_dir().parent
     return DbtProject(project_dir=directory, profiles_dir=directory, target_path=Path("target"))
 
 
 def manifest_path() -> Path:
-    return dbt_project().manifest_path
+    return target_dir() / "manifest.json"

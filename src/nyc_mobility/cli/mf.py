@@ -43,11 +43,12 @@ def mf(
     data_dir: Path = DataDir,
 ) -> None:
     """Run MetricFlow's `mf` (e.g. `nyc-mobility mf validate-configs`, `nyc-mobility mf query --metrics trips`)."""
-    from nyc_mobility.project import dbt_project
+    from nyc_mobility.project import project_dir, target_dir
 
     settings = settings_from(data_dir=data_dir)
     log_dir = settings.dbt_artifacts_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, **mf_environment(dbt_project().project_dir, settings.serving_path, log_dir)}
+    target_dir()  # a checkout's manifests are parsed first when stale
+    env = {**os.environ, **mf_environment(project_dir(), settings.serving_path, log_dir)}
     completed = subprocess.run([mf_executable(), *ctx.args], env=env, check=False)
     raise typer.Exit(code=completed.returncode)

@@ -38,9 +38,9 @@ class MetricInfo:
 
 
 def semantic_manifest_path() -> Path:
-    from nyc_mobility.project import dbt_project
+    from nyc_mobility.project import target_dir
 
-    return dbt_project().project_dir / "target" / "semantic_manifest.json"
+    return target_dir() / "semantic_manifest.json"
 
 
 @functools.cache

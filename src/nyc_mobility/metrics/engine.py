@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 
 
 PLAN_CACHE_SIZE = 512
+# Planned SQL per (manifest, request), shared by every engine in the process: it depends only on
+# the definitions, never on the data, so dashboards, the KPI table and the report plan each query
+# once, whichever snapshot they read.
+_PLANS: OrderedDict[tuple[str, str], str] = OrderedDict()
+_PLANS_LOCK = threading.Lock()
 
 
 class MetricQueryError(ValueError):
@@ -140,9 +145,7 @@ class MetricsEngine:
         self._client: DuckDbSqlClient | None = None
         self._mf_class = MetricFlowEngine
         self._mf: Any = None
-        # Planned SQL per request: it depends only on the manifest, never on the data, so a
-        # dashboard repeating its queries pays MetricFlow's planning once.
-        self._plans: OrderedDict[str, str] = OrderedDict()
+        self._manifest_key = str(manifest_path) if manifest_path is not None else "shipped"
 
     def _connect(self) -> DuckDbSqlClient:
         import duckdb
@@ -185,16 +188,16 @@ class MetricsEngine:
         return sql, _in_order(table, [name.lower() for name in wanted])
 
     def _cached_plan(self, mf: Any, request: dict[str, Any]) -> str:
-        key = json.dumps(request, sort_keys=True, default=str)
-        with self._lock:
-            if key in self._plans:
-                self._plans.move_to_end(key)
-                return self._plans[key]
+        key = (self._manifest_key, json.dumps(request, sort_keys=True, default=str))
+        with _PLANS_LOCK:
+            if key in _PLANS:
+                _PLANS.move_to_end(key)
+                return _PLANS[key]
         sql = self._plan(mf, request)
-        with self._lock:
-            self._plans[key] = sql
-            while len(self._plans) > PLAN_CACHE_SIZE:
-                self._plans.popitem(last=False)
+        with _PLANS_LOCK:
+            _PLANS[key] = sql
+            while len(_PLANS) > PLAN_CACHE_SIZE:
+                _PLANS.popitem(last=False)
         return sql
 
     @staticmethod
