@@ -109,30 +109,56 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def month_markdown(result: dict) -> list[str]:
-    p, r, prof = result["pipeline"], result["raw_duckdb"], result["profile_of_last_run"]
+    p, r, rt = result["pipeline"], result["raw_duckdb"], result["raw_duckdb_with_tests"]
+    prof = result["profile_of_last_run"]
+    steps = prof["steps"]
     trips = ", ".join(f"{mode} {n:,}" for mode, n in result["trips_by_mode"].items())
+    dbt_step = steps.get("dbt_analytics_assets", 0.0)
+    others = {k: v for k, v in steps.items() if k not in ("run_span", "dbt_analytics_assets")}
     return [
         "| build | median s (min-max) |",
         "|---|---|",
-        f"| `nyc-mobility run` (Dagster, dbt build with tests, KPI, snapshot, report) | {p['median_s']:.1f} ({p['min_s']:.1f}-{p['max_s']:.1f}) |",
-        f"| the same compiled model SQL in one DuckDB connection | {r['median_s']:.1f} ({r['min_s']:.1f}-{r['max_s']:.1f}) |",
+        f"| `nyc-mobility run` (Dagster, `dbt build` with its tests, KPI, snapshot, report) | {p['median_s']:.1f} ({p['min_s']:.1f}-{p['max_s']:.1f}) |",
+        f"| the same compiled model SQL, in order, in one DuckDB connection | {r['median_s']:.1f} ({r['min_s']:.1f}-{r['max_s']:.1f}) |",
+        f"| ... plus the compiled SQL of every dbt test | {rt['median_s']:.1f} ({rt['min_s']:.1f}-{rt['max_s']:.1f}) |",
         "",
-        f"Ratio: **{result['ratio']:.2f}x** (target ≤ {result['target_ratio']}x). Trips built: {trips}.",
-        f"Profile of the last pipeline run: dbt elapsed {prof['dbt_elapsed_s']:.1f} s, of which model SQL "
-        f"{prof['dbt_models_s']:.1f} s and tests {prof['dbt_tests_s']:.1f} s (summed over threads); slowest "
-        "nodes: " + ", ".join(f"{n} {s:.1f} s" for n, s in prof["slowest_nodes"]) + ".",
-        f"Peak RSS of the build: **{result['peak_rss_mb']['max']:.0f} MB** (target ≤ {result['target_rss_mb']} MB; "
-        "DuckDB memory_limit and threads from the profile). " + result["note"] + ".",
+        f"Ratio to the models' SQL: **{result['ratio']:.2f}x** (target ≤ {result['target_ratio']}x); "
+        f"to models and tests: **{result['ratio_with_tests']:.2f}x**. Trips built: {trips}.",
+        "",
+        "Profile of the last pipeline run (seconds):",
+        "",
+        "| part | s |",
+        "|---|---|",
+        f"| whole command | {prof['seconds']:.1f} |",
+        f"| process start, imports, definitions, before the run's first event | {prof['seconds'] - steps['run_span']:.1f} |",
+        f"| dbt step (dagster-dbt): dbt start-up and parse | {dbt_step - prof['dbt_elapsed_s']:.1f} |",
+        f"| dbt step: execution (models {prof['dbt_models_s']:.1f} s and tests {prof['dbt_tests_s']:.1f} s, "
+        f"summed over 2 threads) | {prof['dbt_elapsed_s']:.1f} |",
+        *[f"| step `{k}` | {v:.1f} |" for k, v in others.items()],
+        "",
+        "Slowest dbt nodes: " + ", ".join(f"{n} {s:.1f} s" for n, s in prof["slowest_nodes"]) + ".",
+        "",
+        f"Peak RSS of the build (5): **{result['peak_rss_mb']['max']:.0f} MB** (target ≤ {result['target_rss_mb']} MB; "
+        "DuckDB memory_limit 4GB and 2 threads from the profile). " + result["note"] + ".",
     ]
 
 
 def incremental_markdown(result: dict) -> list[str]:
-    lines = ["| case | median s (min-max) |", "|---|---|"]
-    for label, s in result["cases"].items():
-        lines.append(f"| {label} | {s['median_s']:.1f} ({s['min_s']:.1f}-{s['max_s']:.1f}) |")
+    lines = [
+        "| case | month-window dbt build, median s (min-max) | `nyc-mobility run`, median s (min-max) |",
+        "|---|---|---|",
+    ]
+    for label, w in result["month_window"].items():
+        f = result["nyc_mobility_run"][label]
+        lines.append(
+            f"| {label} | {w['median_s']:.1f} ({w['min_s']:.1f}-{w['max_s']:.1f}) "
+            f"| {f['median_s']:.1f} ({f['min_s']:.1f}-{f['max_s']:.1f}) |"
+        )
     lines += [
         "",
-        f"Scale {result['scale']}. Ratio: **{result['ratio']:.2f}x** (target ≤ {result['target_ratio']}x).",
+        f"Scale {result['scale']}. Month-window build (`dbt build` with `start_month = end_month`: "
+        f"the incremental models rebuild one month): **{result['ratio']:.2f}x** (target ≤ {result['target_ratio']}x). "
+        f"`nyc-mobility run`, which rebuilds every month on disk: {result['ratio_full_rebuild']:.2f}x.",
     ]
     return lines
 

@@ -70,6 +70,7 @@ def cli_build(tmp_path_factory) -> Path:
     return home
 
 
+@RUN_ONCE
 def test_cli_run_builds_everything_in_an_empty_directory(cli_build):
     db = cli_build / "data" / "warehouse" / "nyc_mobility.duckdb"
     for model in ("fct_trips", "fct_hourly_mobility", "dim_weather", "dim_date", "stg_citibike__trips"):

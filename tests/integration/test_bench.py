@@ -31,7 +31,8 @@ def test_bench_run_reports_every_figure(tmp_path, monkeypatch):
     assert month["peak_rss_mb"]["max"] > 50
     assert set(month["trips_by_mode"]) == {"yellow_taxi", "fhv", "citibike"}
     assert month["profile_of_last_run"]["dbt_models_s"] > 0
-    assert report["incremental"]["cases"] and report["incremental"]["ratio"] > 0
+    assert month["profile_of_last_run"]["steps"]["dbt_analytics_assets"] > 0
+    assert report["incremental"]["month_window"] and report["incremental"]["ratio"] > 0
     assert report["load"]["ratio"] > 0
     cases = report["metrics"]["cases"]
     assert len(cases) == 4

@@ -71,7 +71,7 @@ def test_rebuilding_one_month_replaces_exactly_that_month(spring, tmp_path):
     raw.land_file(replacement.yellow, spring.raw_dir, "tlc_yellow", "2024-04")
 
     args = build_args(spring, start_month="2024-04", end_month="2024-04")
-    result = run_dbt(spring, *args, "--select", "fct_trips+")
+    result = run_dbt(spring, *args, "--select", "int_trips__unioned+")
     assert result.returncode == 0, result.stdout[-3000:]
 
     assert month_fingerprint(db, "2024-03") == march_before
@@ -84,7 +84,7 @@ def test_rebuilding_one_month_replaces_exactly_that_month(spring, tmp_path):
     assert scalar(db, "select count(*) - count(distinct trip_id) from fct_trips") == 0
 
     # the same month again: identical content
-    again = run_dbt(spring, *args, "--select", "fct_trips+")
+    again = run_dbt(spring, *args, "--select", "int_trips__unioned+")
     assert again.returncode == 0
     assert month_fingerprint(db, "2024-04") == april_after
     assert month_fingerprint(db, "2024-03") == march_before

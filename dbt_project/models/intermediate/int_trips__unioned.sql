@@ -1,5 +1,16 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='source_month',
+        on_schema_change='append_new_columns',
+    )
+}}
 {#
-  Every staged trip record of every mode in one shape, valid or not. Bike trips get the taxi zones
+  Every staged trip record of every mode in one shape, valid or not. Materialized (incremental by
+  month, like fct_trips) because the facts, the quarantine, the quality summary and their tests
+  all read it: computing the union, the zone joins and the hashes once per month is what keeps a
+  real-volume build near the cost of its SQL (see docs/benchmarks.md). Bike trips get the taxi zones
   of their start and end coordinates (265 = outside NYC). `trip_id` is a stable hash
   of the mode, the file name and the record's row in it, so re-landing the same file gives the
   same ids and two identical records still get two ids.
@@ -110,3 +121,4 @@ select
     md5(mode || '|' || regexp_extract(source_file, '[^/\\]+$') || '|' || source_row_number) as trip_id,
     *
 from unioned
+where {{ month_window_filter('source_month') }}

@@ -1,5 +1,6 @@
 """Every dbt model as a Dagster asset, grouped by layer, with dbt tests as asset checks."""
 
+import os
 import shutil
 import sys
 from collections.abc import Mapping
@@ -68,14 +69,36 @@ def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
     def dbt_analytics_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         settings.dbt_artifacts_dir.mkdir(parents=True, exist_ok=True)
         settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-        invocation = dbt.cli(
-            build_args(settings),
-            context=context,
-            target_path=invocation_target_path(settings, context.run_id),
-        )
+        target = invocation_target_path(settings, context.run.run_id)
+        restore_parse_cache(settings, target)
+        invocation = dbt.cli(build_args(settings), context=context, target_path=target)
         yield from invocation.stream()
+        save_parse_cache(settings, target)
 
     return dbt_analytics_assets
+
+
+PARSE_CACHE = "partial_parse.msgpack"
+
+
+def restore_parse_cache(settings: Settings, target: Path) -> None:
+    """Seed a fresh target folder with the last invocation's parse, so dbt parses only what changed.
+
+    dbt itself falls back to a full parse when the project, vars or profile differ.
+    """
+    cache = settings.dbt_artifacts_dir / PARSE_CACHE
+    if cache.is_file():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(cache, target / PARSE_CACHE)
+
+
+def save_parse_cache(settings: Settings, target: Path) -> None:
+    """Keep this invocation's parse for the next one (atomically: readers never see half a file)."""
+    fresh = target / PARSE_CACHE
+    if fresh.is_file():
+        tmp = settings.dbt_artifacts_dir / f".{PARSE_CACHE}.tmp"
+        shutil.copy2(fresh, tmp)
+        os.replace(tmp, settings.dbt_artifacts_dir / PARSE_CACHE)
 
 
 def dbt_executable() -> str:
