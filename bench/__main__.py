@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 import tempfile
 from pathlib import Path
 
 from bench import load_time, metrics_latency, pipeline
-from bench.common import machine, write_json
+from bench.common import RESULTS_DIR, machine, write_json
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 FIGURES = ("month", "incremental", "load", "metrics")
@@ -70,42 +71,62 @@ def main(argv: list[str] | None = None) -> int:
         "repeat": args.repeat,
         "machine": info,
     }
-    lines = [
-        f"Run {report['when']}: scale {args.scale}, month(s) {', '.join(months)}, {args.repeat} runs per timing; "
-        f"{info['cores']} cores, {info['memory']}, Python {info['python']}, duckdb {info['duckdb']}, "
-        f"dbt-core {info['dbt-core']}, dagster {info['dagster']}, metricflow {info['metricflow']}.",
-        "",
-    ]
     if ("month" in figures or "metrics" in figures) and not (month_dir / "raw").exists():
         report["generate_seconds"] = round(pipeline.generate(month_dir, months, args.scale), 1)
     if "month" in figures:
         report["month"] = pipeline.month_build(month_dir, args.repeat)
-        lines += [
-            "### 1. Pipeline vs the physical limit, and 5. memory",
-            "",
-            *month_markdown(report["month"]),
-            "",
-        ]
     if "incremental" in figures:
         scale = args.incremental_scale or min(args.scale, 0.02)
         inc_months = months_from(args.start, args.incremental_months)
         report["incremental"] = pipeline.incremental(work / "incremental", inc_months, scale, args.repeat)
-        lines += ["### 2. Incremental scaling", "", *incremental_markdown(report["incremental"]), ""]
     if "load" in figures:
         report["load"] = load_time.run(args.repeat)
-        lines += ["### 3. Load time", "", *load_time.markdown(report["load"]), ""]
     if "metrics" in figures:
         snapshot = month_dir / "serving" / "nyc_mobility.duckdb"
         if not snapshot.exists():
             pipeline.pipeline_run(month_dir)
         report["metrics"] = metrics_latency.run(snapshot, repeat=args.query_repeat, cold=not args.no_cold)
-        lines += ["### 4. Metric latency", "", *metrics_latency.markdown(report["metrics"]), ""]
+    # A run of some figures keeps the others' last results (each figure records its own run facts).
+    for figure in FIGURES:
+        if figure in report:
+            report[figure]["run"] = {k: report[k] for k in ("when", "scale", "months", "repeat", "machine")}
+    previous = RESULTS_DIR / "latest.json" if args.out is None else args.out / "latest.json"
+    if previous.exists():
+        old = json.loads(previous.read_text(encoding="utf-8"))
+        report = {**{f: old[f] for f in FIGURES if f in old and f not in report}, **report}
+    lines = render(report)
     path = write_json("latest", report, args.out)
     if not args.no_docs:
         write_docs(lines)
     print("\n".join(lines))
     print(f"results: {path}")
     return 0
+
+
+def _facts(run: dict) -> str:
+    m = run["machine"]
+    return (
+        f"Run {run['when']}: scale {run['scale']}, month(s) {', '.join(run['months'])}, {run['repeat']} runs per "
+        f"timing; {m['cores']} cores, {m['memory']}, Python {m['python']}, duckdb {m['duckdb']}, "
+        f"dbt-core {m['dbt-core']}, dagster {m['dagster']}, metricflow {m['metricflow']}."
+    )
+
+
+SECTIONS = {
+    "month": ("### 1. Pipeline vs the physical limit, and 5. memory", lambda r: month_markdown(r)),
+    "incremental": ("### 2. Incremental scaling", lambda r: incremental_markdown(r)),
+    "load": ("### 3. Load time", lambda r: load_time.markdown(r)),
+    "metrics": ("### 4. Metric latency", lambda r: metrics_latency.markdown(r)),
+}
+
+
+def render(report: dict) -> list[str]:
+    """The results page section, from the results (so it always matches the JSON)."""
+    lines: list[str] = []
+    for figure, (title, body) in SECTIONS.items():
+        if figure in report:
+            lines += [title, "", _facts(report[figure]["run"]), "", *body(report[figure]), ""]
+    return lines
 
 
 def month_markdown(result: dict) -> list[str]:
