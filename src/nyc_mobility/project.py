@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,15 @@ if TYPE_CHECKING:
     from dagster_dbt import DbtProject
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def installed_script(name: str) -> str:
+    """A console script installed beside this interpreter (works in a venv that is not activated)."""
+    scripts = Path(sys.executable).parent
+    for candidate in (name, f"{name}.exe"):
+        if (scripts / candidate).exists():
+            return str(scripts / candidate)
+    return shutil.which(name) or name
 
 
 def packaged_project_dir() -> Path:

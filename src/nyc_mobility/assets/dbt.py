@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from nyc_mobility.dbt_args import build_args, invocation_target_path
 from nyc_mobility.ops.instance import WAREHOUSE_POOL
-from nyc_mobility.project import dbt_project
+from nyc_mobility.project import dbt_project, installed_script
 from nyc_mobility.settings import Settings
 
 DBT_OP_NAME = "dbt_analytics_assets"
@@ -102,12 +101,8 @@ def save_parse_cache(settings: Settings, target: Path) -> None:
 
 
 def dbt_executable() -> str:
-    """The dbt installed beside this interpreter (works in a venv that is not activated)."""
-    scripts = Path(sys.executable).parent
-    for name in ("dbt", "dbt.exe"):
-        if (scripts / name).exists():
-            return str(scripts / name)
-    return shutil.which("dbt") or "dbt"
+    """The dbt installed beside this interpreter."""
+    return installed_script("dbt")
 
 
 def dbt_resource(settings: Settings) -> DbtCliResource:

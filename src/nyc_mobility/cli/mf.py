@@ -8,9 +8,7 @@ all of them (and sends mf's log to DATA_DIR/dbt/logs, never into site-packages),
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import typer
@@ -30,25 +28,17 @@ def mf_environment(project_dir: Path, serving_path: Path, log_dir: Path) -> dict
     }
 
 
-def mf_executable() -> str:
-    scripts = Path(sys.executable).parent
-    for name in ("mf", "mf.exe"):
-        if (scripts / name).exists():
-            return str(scripts / name)
-    return shutil.which("mf") or "mf"
-
-
 def mf(
     ctx: typer.Context,
     data_dir: Path = DataDir,
 ) -> None:
     """Run MetricFlow's `mf` (e.g. `nyc-mobility mf validate-configs`, `nyc-mobility mf query --metrics trips`)."""
-    from nyc_mobility.project import project_dir, target_dir
+    from nyc_mobility.project import installed_script, project_dir, target_dir
 
     settings = settings_from(data_dir=data_dir)
     log_dir = settings.dbt_artifacts_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     target_dir()  # a checkout's manifests are parsed first when stale
     env = {**os.environ, **mf_environment(project_dir(), settings.serving_path, log_dir)}
-    completed = subprocess.run([mf_executable(), *ctx.args], env=env, check=False)
+    completed = subprocess.run([installed_script("mf"), *ctx.args], env=env, check=False)
     raise typer.Exit(code=completed.returncode)
