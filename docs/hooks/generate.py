@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 from mkdocs.structure.files import File
@@ -15,7 +16,9 @@ PAGES = {
 }
 
 
+@functools.cache
 def _manifests() -> tuple[dict, dict]:
+    """Both manifests, read once per build (every generated page uses them)."""
     from nyc_mobility.metrics.catalog import semantic_manifest_path
     from nyc_mobility.project import manifest_path
 

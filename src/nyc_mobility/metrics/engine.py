@@ -131,7 +131,6 @@ class MetricsEngine:
     """A warm MetricFlow engine bound to one DuckDB file, opened read-only."""
 
     def __init__(self, database: Path, manifest_path: Path | None = None) -> None:
-        from metricflow.engine.metricflow_engine import MetricFlowEngine
         from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
         from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
 
@@ -143,7 +142,6 @@ class MetricsEngine:
         self._lock = threading.RLock()
         self._version: tuple[int, int] | None = None
         self._client: DuckDbSqlClient | None = None
-        self._mf_class = MetricFlowEngine
         self._mf: Any = None
         self._manifest_key = str(manifest_path) if manifest_path is not None else "shipped"
 
@@ -163,6 +161,8 @@ class MetricsEngine:
 
     def _engine(self):
         """The MetricFlow engine on the current snapshot, re-attached when it was replaced."""
+        from metricflow.engine.metricflow_engine import MetricFlowEngine
+
         with self._lock:
             version = _file_version(self.database) if self.database.exists() else None
             if self._mf is None or version != self._version:
@@ -170,7 +170,7 @@ class MetricsEngine:
                     self._client.close()
                 self._client = self._connect()
                 self._version = version
-                self._mf = self._mf_class(semantic_manifest_lookup=self._lookup, sql_client=self._client)
+                self._mf = MetricFlowEngine(semantic_manifest_lookup=self._lookup, sql_client=self._client)
             return self._mf, self._client
 
     def explain(self, **request: Any) -> str:
