@@ -60,6 +60,14 @@ def _step_seconds(home: Path) -> dict[str, float]:
     return steps
 
 
+def dbt_targets_of_last_run(data_dir: Path) -> list[Path]:
+    """The dbt target folders (one per dbt step) of the most recent run."""
+    folders = [p for p in (data_dir / "dbt" / "runs").glob("*-dbt_*") if (p / "run_results.json").exists()]
+    last = max(folders, key=lambda p: p.stat().st_mtime)
+    run_id = last.name[:36]
+    return sorted((p for p in folders if p.name.startswith(run_id)), key=lambda p: p.stat().st_mtime)
+
+
 def pipeline_run(data_dir: Path) -> dict[str, Any]:
     """One ``nyc-mobility run`` in a child process: wall time, peak RSS, Dagster step and dbt timings."""
     command = [
@@ -81,14 +89,15 @@ def pipeline_run(data_dir: Path) -> dict[str, Any]:
     if done.returncode:
         raise RuntimeError(f"the pipeline build failed:\n{done.stderr[-3000:]}")
     measured = json.loads(done.stdout.strip().splitlines()[-1])
-    target = max((data_dir / "dbt" / "runs").glob("*-dbt"), key=lambda p: p.stat().st_mtime)
-    results = json.loads((target / "run_results.json").read_text())["results"]
+    targets = dbt_targets_of_last_run(data_dir)
+    runs = [json.loads((target / "run_results.json").read_text()) for target in targets]
+    results = [r for run in runs for r in run["results"]]
     by_kind: dict[str, float] = {"model": 0.0, "test": 0.0}
     slowest = sorted(results, key=lambda r: -r["execution_time"])[:5]
     for r in results:
         kind = "test" if r["unique_id"].startswith("test.") else "model"
         by_kind[kind] += r["execution_time"]
-    dbt_elapsed = json.loads((target / "run_results.json").read_text())["elapsed_time"]
+    dbt_elapsed = sum(run["elapsed_time"] for run in runs)
     return {
         "steps": _step_seconds(home),
         "seconds": measured["seconds"],
@@ -97,7 +106,7 @@ def pipeline_run(data_dir: Path) -> dict[str, Any]:
         "dbt_models_s": round(by_kind["model"], 2),
         "dbt_tests_s": round(by_kind["test"], 2),
         "slowest_nodes": [(r["unique_id"].split(".")[-1], round(r["execution_time"], 2)) for r in slowest],
-        "target": target,
+        "targets": targets,
     }
 
 
@@ -117,12 +126,19 @@ def _model_order(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     return [models[uid] for uid in done]
 
 
-def raw_duckdb_run(data_dir: Path, target: Path, work: Path) -> tuple[float, float]:
+def raw_duckdb_run(data_dir: Path, targets: list[Path], work: Path) -> tuple[float, float]:
     """The compiled SQL of every model, in order, in one DuckDB connection; then of every test.
 
-    Returns the seconds of the models and of the tests.
+    ``targets`` are the dbt target folders of one build (one per dbt step). Returns the seconds of
+    the models and of the tests.
     """
-    manifest = json.loads((target / "manifest.json").read_text())
+    manifest = json.loads((targets[0] / "manifest.json").read_text())
+    compiled_tests = {
+        uid: Path(node["compiled_path"])
+        for target in targets
+        for uid, node in json.loads((target / "manifest.json").read_text())["nodes"].items()
+        if node["resource_type"] == "test" and node.get("compiled_path")
+    }.values()
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     database = work / "nyc_mobility.duckdb"  # same catalog name as the compiled SQL
@@ -145,16 +161,17 @@ def raw_duckdb_run(data_dir: Path, target: Path, work: Path) -> tuple[float, flo
             if node["language"] == "python":
                 con.execute(f"create or replace table {relation} as select * from pipeline.main.{name}")
                 continue
-            compiled = (target / "compiled" / "nyc_mobility" / node["original_file_path"]).read_text()
+            compiled = next(
+                path
+                for target in targets
+                if (path := target / "compiled" / "nyc_mobility" / node["original_file_path"]).exists()
+            ).read_text()
             kind = "view" if node["config"]["materialized"] == "view" else "table"
             con.execute(f"create or replace {kind} {relation} as (\n{compiled}\n)")
         con.execute("checkpoint")
         models_done = time.perf_counter()
-        for node in manifest["nodes"].values():
-            if node["resource_type"] == "test" and node.get("compiled_path"):
-                con.execute(
-                    f"select count(*) from (\n{Path(node['compiled_path']).read_text()}\n)"
-                ).fetchall()
+        for path in compiled_tests:
+            con.execute(f"select count(*) from (\n{path.read_text()}\n)").fetchall()
         tests_done = time.perf_counter()
     finally:
         con.close()
@@ -169,7 +186,7 @@ def month_build(data_dir: Path, repeat: int) -> dict[str, Any]:
         run = pipeline_run(data_dir)
         pipeline.append(run["seconds"])
         rss.append(run["peak_rss_mb"])
-        models_s, tests_s = raw_duckdb_run(data_dir, run["target"], data_dir.parent / "raw_duckdb")
+        models_s, tests_s = raw_duckdb_run(data_dir, run["targets"], data_dir.parent / "raw_duckdb")
         raw.append(models_s)
         raw_tests.append(models_s + tests_s)
         profiles.append({k: v for k, v in run.items() if k != "target"})

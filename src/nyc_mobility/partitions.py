@@ -1,11 +1,48 @@
-"""The monthly partitions shared by the raw assets (keys are ``YYYY-MM``, like the raw folders)."""
+"""The monthly partitions shared by the raw assets and the incremental dbt models.
+
+Keys are ``YYYY-MM``, like the raw folders (``month=YYYY-MM``). A run over several months carries
+Dagster's partition-range tags, so every partitioned asset in it sees the whole window at once
+(single-run backfill: one dbt invocation for the range, not one per month).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 MONTH_FORMAT = "%Y-%m"
 
 
 def monthly_partitions(start_month: str) -> dg.MonthlyPartitionsDefinition:
     return dg.MonthlyPartitionsDefinition(start_date=start_month, fmt=MONTH_FORMAT, end_offset=0)
+
+
+def range_tags(start: str, end: str) -> dict[str, str]:
+    """Tags of one run over the months ``start``..``end`` (inclusive)."""
+    if start > end:
+        raise ValueError(f"partition range starts after it ends: {start}..{end}")
+    return {ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end}
+
+
+def all_partitions_tags(partitions: dg.MonthlyPartitionsDefinition, now: datetime) -> dict[str, str]:
+    """One run over every month that exists at ``now`` (none yet: no tags)."""
+    keys = partitions.get_partition_keys(current_time=now)
+    return range_tags(keys[0], keys[-1]) if keys else {}
+
+
+def covering_tags(partitions: dg.MonthlyPartitionsDefinition, months: Iterable[str]) -> dict[str, str]:
+    """One run over ``months`` when they all are partitions, else no tags (a run over every month).
+
+    Months outside the partitions (before ``partitions_start``, or the current month) still get
+    built by a run without partition; they just do not show as partitions in the UI.
+    """
+    months = sorted(set(months))
+    if not months:
+        return {}
+    keys = set(partitions.get_partition_keys())
+    if not set(months) <= keys:
+        return {}
+    return range_tags(months[0], months[-1])

@@ -55,7 +55,11 @@ def _manifest_is_stale(directory: Path) -> bool:
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    watched = [directory / "dbt_project.yml", *directory.glob("models/**/*"), *directory.glob("macros/**/*")]
+    watched = [
+        *(directory / name for name in ("dbt_project.yml", "selectors.yml")),
+        *directory.glob("models/**/*"),
+        *directory.glob("macros/**/*"),
+    ]
     return any(p.stat().st_mtime > built for p in watched if p.is_file())
 
 

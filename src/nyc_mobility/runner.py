@@ -34,6 +34,16 @@ def months_to_land(settings: Settings) -> list[str]:
     return []
 
 
+def build_tags(settings: Settings) -> dict[str, str]:
+    """One run over every trip month on disk (as a partition range when they all are partitions)."""
+    from nyc_mobility import raw
+    from nyc_mobility.partitions import covering_tags, monthly_partitions
+
+    on_disk = raw.landed_months(settings.raw_dir)
+    months = {m for source in raw.TRIP_SOURCES for m in on_disk[source]}
+    return covering_tags(monthly_partitions(settings.partitions_start), months)
+
+
 @dataclass
 class Materialization:
     """The in-process runs of one build: one raw partition run per landed month, then the build."""
@@ -63,7 +73,7 @@ def materialize(
         for month in months_to_land(settings)
     }
     build = defs.resolve_job_def(BUILD_JOB_NAME).execute_in_process(
-        instance=instance, raise_on_error=False, run_config=run_config
+        instance=instance, raise_on_error=False, run_config=run_config, tags=build_tags(settings)
     )
     return Materialization(raw_runs, build)
 

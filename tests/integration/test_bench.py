@@ -31,7 +31,8 @@ def test_bench_run_reports_every_figure(tmp_path, monkeypatch):
     assert month["peak_rss_mb"]["max"] > 50
     assert set(month["trips_by_mode"]) == {"yellow_taxi", "fhv", "citibike"}
     assert month["profile_of_last_run"]["dbt_models_s"] > 0
-    assert month["profile_of_last_run"]["steps"]["dbt_analytics_assets"] > 0
+    steps = month["profile_of_last_run"]["steps"]
+    assert all(steps[f"dbt_{part}_assets"] > 0 for part in ("upstream", "monthly", "downstream"))
     assert report["incremental"]["month_window"] and report["incremental"]["ratio"] > 0
     assert report["load"]["ratio"] > 0
     cases = report["metrics"]["cases"]

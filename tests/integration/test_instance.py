@@ -8,6 +8,7 @@ from dagster._core.definitions.run_request import InstigatorType
 from typer.testing import CliRunner
 
 from nyc_mobility import build_definitions
+from nyc_mobility.assets.dbt import DBT_OP_NAMES
 from nyc_mobility.cli import app
 from nyc_mobility.ops.instance import WAREHOUSE_POOL
 
@@ -33,5 +34,6 @@ def test_init_writes_an_instance_dagster_loads(tmp_path):
 
 def test_warehouse_writers_share_one_pool(tmp_path):
     defs = build_definitions(data_dir=tmp_path)
-    node = defs.resolve_job_def("dbt_build").graph.node_named("dbt_analytics_assets")
-    assert node.definition.pool == WAREHOUSE_POOL
+    graph = defs.resolve_job_def("dbt_build").graph
+    for name in DBT_OP_NAMES:
+        assert graph.node_named(name).definition.pool == WAREHOUSE_POOL, name

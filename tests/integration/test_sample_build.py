@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+import dagster as dg
 import duckdb
 import pytest
 
+from nyc_mobility import raw
 from tests.conftest import query, scalar
 
 pytestmark = pytest.mark.integration
@@ -30,6 +34,24 @@ def test_every_model_has_rows_and_every_check_passed(sample_build):
     evaluations = sample_build.result.check_evaluations()
     assert len(evaluations) > 90
     assert [e.check_name for e in evaluations if not e.passed] == []
+
+
+def test_every_dbt_test_runs_once_in_the_step_that_builds_its_model(sample_build):
+    """Three dbt steps (upstream, monthly, downstream): no test is lost between them or run twice."""
+    from nyc_mobility.assets.dbt import build_dbt_assets
+
+    owner = {key: d.op.name for d in build_dbt_assets(sample_build.settings) for key in d.check_keys}
+    evaluations = sample_build.result.check_evaluations()
+    ran = Counter(dg.AssetCheckKey(e.asset_key, e.check_name) for e in evaluations)
+    assert set(ran) == set(owner) and set(ran.values()) == {1}
+    emitted_by = {
+        event.event_specific_data.asset_check_key: event.step_key
+        for event in sample_build.result.build.all_events
+        if event.event_type_value == "ASSET_CHECK_EVALUATION"
+    }
+    assert emitted_by == owner
+    steps = set(emitted_by.values())
+    assert steps == {"dbt_upstream_assets", "dbt_monthly_assets", "dbt_downstream_assets"}
 
 
 def test_staging_keeps_every_published_record(sample_build):
@@ -216,3 +238,17 @@ def test_quarantine_and_summary_reconcile_with_the_published_files(sample_build)
     assert reasons == dict(
         query(db, "select invalid_reason, count(*) from int_trips__unioned where not is_valid group by 1")
     )
+
+
+def test_the_build_is_one_run_over_the_landed_months_as_partitions(sample_build):
+    run = sample_build.result.build.dagster_run
+    months = sorted({m for m in raw.landed_months(sample_build.settings.raw_dir)["tlc_yellow"]})
+    assert run.tags["dagster/asset_partition_range_start"] == months[0]
+    assert run.tags["dagster/asset_partition_range_end"] == months[-1]
+    partitions = {
+        (m.asset_key.to_user_string(), m.partition)
+        for m in sample_build.result.build.get_asset_materialization_events()
+        for m in [m.materialization]
+        if m.partition is not None
+    }
+    assert partitions == {(key, month) for key in ("fct_trips", "int_trips__unioned") for month in months}

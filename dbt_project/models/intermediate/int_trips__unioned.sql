@@ -4,6 +4,7 @@
         incremental_strategy='delete+insert',
         unique_key='source_month',
         on_schema_change='append_new_columns',
+        pre_hook="{{ delete_month_window() }}",
     )
 }}
 {#

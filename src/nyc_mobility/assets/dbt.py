@@ -11,10 +11,10 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from nyc_mobility.dbt_args import build_args, invocation_target_path
 from nyc_mobility.ops.instance import WAREHOUSE_POOL
+from nyc_mobility.partitions import monthly_partitions
 from nyc_mobility.project import dbt_project, installed_script
 from nyc_mobility.settings import Settings
 
-DBT_OP_NAME = "dbt_analytics_assets"
 LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}
 # Files a dbt Python model reads that are not dbt sources (DuckDB cannot read a shapefile).
 EXTRA_DEPS = {dg.AssetKey("int_citibike__station_zones"): dg.AssetKey(["raw", "zones", "taxi_zone_shapes"])}
@@ -55,26 +55,68 @@ def translator() -> NycMobilityTranslator:
     return NycMobilityTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
-    project = dbt_project()
+# (op name, dbt selector of dbt_project/selectors.yml, monthly?) in build order: the views and
+# dimensions the incremental models read, the incremental models (month by month: one partitions
+# definition with the raw assets), then what reads them (hourly grid, quarantine, quality summary).
+DBT_OPS = (
+    ("dbt_upstream_assets", "upstream", False),
+    ("dbt_monthly_assets", "monthly", True),
+    ("dbt_downstream_assets", "downstream", False),
+)
+DBT_OP_NAMES = tuple(name for name, *_ in DBT_OPS)
 
+
+def partition_window(context: dg.AssetExecutionContext) -> tuple[str | None, str | None]:
+    """The run's months as ``(start_month, end_month)``; ``(None, None)`` for a run without partition.
+
+    A single-run backfill of a range gives its whole window, so three months are one dbt invocation.
+    A run without partition (``nyc-mobility run``) builds every month on disk.
+    """
+    if not (context.has_partition_key or context.has_partition_key_range):
+        return None, None
+    keys = context.partition_keys
+    return keys[0], keys[-1]
+
+
+def build_dbt_assets(settings: Settings) -> list[dg.AssetsDefinition]:
+    """The dbt project as three subsettable multi-assets sharing the warehouse pool."""
+    project = dbt_project()
+    partitions = monthly_partitions(settings.partitions_start)
+    return [
+        _dbt_op(settings, project, name, selector, partitions if monthly else None)
+        for name, selector, monthly in DBT_OPS
+    ]
+
+
+def _dbt_op(
+    settings: Settings,
+    project: Any,
+    name: str,
+    selector: str,
+    partitions: dg.PartitionsDefinition | None,
+) -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=project.manifest_path,
         project=project,
-        name=DBT_OP_NAME,
+        name=name,
+        selector=selector,
         dagster_dbt_translator=translator(),
         pool=WAREHOUSE_POOL,
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitions is not None else None,
     )
-    def dbt_analytics_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    def _assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        start, end = partition_window(context) if partitions is not None else (None, None)
         settings.dbt_artifacts_dir.mkdir(parents=True, exist_ok=True)
         settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-        target = invocation_target_path(settings, context.run.run_id)
+        target = invocation_target_path(settings, context.run.run_id, name)
         restore_parse_cache(settings, target)
-        invocation = dbt.cli(build_args(settings), context=context, target_path=target)
+        args = build_args(settings, start_month=start, end_month=end)
+        invocation = dbt.cli(args, context=context, target_path=target)
         yield from invocation.stream()
         save_parse_cache(settings, target)
 
-    return dbt_analytics_assets
+    return _assets
 
 
 PARSE_CACHE = "partial_parse.msgpack"

@@ -4,13 +4,17 @@
         incremental_strategy='delete+insert',
         unique_key='source_month',
         on_schema_change='append_new_columns',
+        pre_hook="{{ delete_month_window() }}",
     )
 }}
 {#
   One row per valid trip of every mode. Built month by month: with `start_month`/`end_month`
   vars only those months are read and each of them replaces its previous rows exactly
   (delete+insert on `source_month`); without them every month on disk is (re)built.
-  Weather joins on the local pickup hour, which `dim_weather` holds exactly once.
+  Weather joins on the local pickup hour, which `dim_weather` holds exactly once. The date and
+  hour keys come from `dim_date` / `dim_time` (not_null tests catch a day outside the calendar);
+  the joins also make those dimensions upstream of this model, so the tests relating them run in
+  the monthly build step (selectors.yml).
 #}
 with trips as (
     select *
@@ -28,9 +32,9 @@ select
     t.pickup_at,
     t.dropoff_at,
     cast(t.pickup_at as date) as pickup_date,
-    cast(strftime(t.pickup_at, '%Y%m%d') as integer) as pickup_date_key,
+    d.date_key as pickup_date_key,
     date_trunc('hour', t.pickup_at) as pickup_hour,
-    hour(t.pickup_at) as pickup_hour_of_day,
+    tm.hour_of_day as pickup_hour_of_day,
     t.trip_duration_minutes,
     t.trip_distance_km,
     t.trip_distance_km / 1.609344 as trip_distance_miles,
@@ -66,3 +70,5 @@ from trips as t
 left join {{ ref('dim_location') }} as pl on pl.location_id = t.pickup_location_id
 left join {{ ref('dim_location') }} as dl on dl.location_id = t.dropoff_location_id
 left join {{ ref('dim_weather') }} as w on w.weather_hour = date_trunc('hour', t.pickup_at)
+left join {{ ref('dim_date') }} as d on d.date_day = cast(t.pickup_at as date)
+left join {{ ref('dim_time') }} as tm on tm.hour_of_day = hour(t.pickup_at)
