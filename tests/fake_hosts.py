@@ -1,7 +1,8 @@
 """A local HTTP server on 127.0.0.1 that plays the official hosts, with fault injection.
 
 Each path has a queue of behaviours consumed one request at a time (the last one repeats):
-``Ok(body)``, ``Status(code)``, ``Stall(seconds, body)``, ``Truncate(body, keep)``.
+``Ok(body)``, ``Status(code)``, ``Stall(seconds, body)``, ``Truncate(body, keep)``. POST requests
+(webhook and Slack alerts) are answered the same way and their bodies kept in ``posts[path]``.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class FakeHosts:
     def __init__(self) -> None:
         self.routes: dict[str, list] = {}
         self.hits: dict[str, int] = defaultdict(int)
+        self.posts: dict[str, list[tuple[dict[str, str], bytes]]] = defaultdict(list)
         self._lock = threading.Lock()
         hosts = self
 
@@ -57,6 +59,12 @@ class FakeHosts:
                     behaviour = (queue.pop(0) if len(queue) > 1 else queue[0]) if queue else Status(404)
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     hosts._serve(self, behaviour)
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with hosts._lock:
+                    hosts.posts[self.path].append((dict(self.headers.items()), body))
+                self.do_GET()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

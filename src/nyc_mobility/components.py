@@ -31,6 +31,11 @@ class NycMobilityPipeline(dg.Component, dg.Model, dg.Resolvable):
     sample_end: str | None = None
     sample_scale: float | None = None
     partitions_start: str | None = None
+    alert_sinks: tuple[Literal["log", "webhook", "slack"], ...] = ("log",)
+    alert_webhook_url: str | None = None
+    alert_slack_channel: str | None = None
+    webserver_url: str | None = None
+    raw_sensor_interval_seconds: int | None = None
 
     def _resolve(self, value: str | None, root: Path) -> Path | None:
         if value is None:
@@ -54,6 +59,11 @@ class NycMobilityPipeline(dg.Component, dg.Model, dg.Resolvable):
             sample_end=self.sample_end,
             sample_scale=self.sample_scale,
             partitions_start=self.partitions_start,
+            alert_sinks=self.alert_sinks,
+            alert_webhook_url=self.alert_webhook_url,
+            alert_slack_channel=self.alert_slack_channel,
+            webserver_url=self.webserver_url,
+            raw_sensor_interval_seconds=self.raw_sensor_interval_seconds,
         )
 
 

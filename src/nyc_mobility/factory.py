@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import dagster as dg
 
-from nyc_mobility.settings import DEFAULT_CRON, Settings, Source, Target
+from nyc_mobility.settings import DEFAULT_CRON, AlertSink, Settings, Source, Target
 
 
 def build_definitions(
@@ -22,6 +23,11 @@ def build_definitions(
     sample_end: str | None = None,
     sample_scale: float | None = None,
     partitions_start: str | None = None,
+    alert_sinks: Sequence[AlertSink] = ("log",),
+    alert_webhook_url: str | None = None,
+    alert_slack_channel: str | None = None,
+    webserver_url: str | None = None,
+    raw_sensor_interval_seconds: int | None = None,
 ) -> dg.Definitions:
     """Assemble the pipeline.
 
@@ -38,7 +44,14 @@ def build_definitions(
         sample_start: first month (YYYY-MM) of the embedded sample.
         sample_end: last month (YYYY-MM) of the embedded sample.
         sample_scale: size of the embedded sample as a fraction of real monthly volume.
-        partitions_start: first month (YYYY-MM) of the raw assets' monthly partitions.
+        partitions_start: first month (YYYY-MM) of the monthly partitions (raw files, trip facts).
+        alert_sinks: where the ``run_failure_alerts`` sensor reports failed runs: any of ``log``,
+            ``webhook`` (JSON POST to ``alert_webhook_url``) and ``slack`` (dagster-slack, to
+            ``alert_slack_channel``, token from ``$SLACK_BOT_TOKEN``).
+        alert_webhook_url: URL of the webhook sink.
+        alert_slack_channel: channel of the Slack sink.
+        webserver_url: base URL of the Dagster UI, for the run links in alerts.
+        raw_sensor_interval_seconds: how often ``raw_files_sensor`` looks for new raw files.
     """
     overrides = {
         "partitions_start": partitions_start,
@@ -46,6 +59,10 @@ def build_definitions(
         "sample_end": sample_end,
         "sample_scale": sample_scale,
         "dbt_threads": dbt_threads,
+        "alert_webhook_url": alert_webhook_url,
+        "alert_slack_channel": alert_slack_channel,
+        "webserver_url": webserver_url,
+        "raw_sensor_interval_seconds": raw_sensor_interval_seconds,
     }
     settings = Settings(
         target=target,
@@ -54,6 +71,7 @@ def build_definitions(
         cron=cron,
         log_retention_days=log_retention_days,
         source=source,
+        alert_sinks=tuple(alert_sinks),
         **{k: v for k, v in overrides.items() if v is not None},
     )
     return definitions_from_settings(settings)
@@ -63,25 +81,44 @@ def definitions_from_settings(settings: Settings) -> dg.Definitions:
     from nyc_mobility.assets.dbt import build_dbt_assets, dbt_resource
     from nyc_mobility.assets.raw import MONTHLY_RAW, ZONE_KEYS, build_raw_assets
     from nyc_mobility.assets.serving import build_serving_assets
+    from nyc_mobility.ops.alerts import run_failure_alert_sensor
+    from nyc_mobility.ops.freshness import freshness_checks, freshness_sensor
     from nyc_mobility.ops.retention import retention_job, retention_schedule
     from nyc_mobility.ops.schedules import build_job, daily_build_schedule, raw_monthly_job
+    from nyc_mobility.ops.sensors import raw_files_sensor
+    from nyc_mobility.partitions import monthly_partitions
 
     dbt_defs = build_dbt_assets(settings)
     raw_defs = build_raw_assets(settings)
-    serving_defs = build_serving_assets(settings, sorted(dbt_defs.keys, key=lambda k: k.to_user_string()))
+    dbt_keys = sorted((key for d in dbt_defs for key in d.keys), key=lambda k: k.to_user_string())
+    serving_defs = build_serving_assets(settings, dbt_keys)
+    raw_monthly_keys = [key for key, _folder, _description in MONTHLY_RAW.values()]
+    fresh = freshness_checks([*raw_monthly_keys, dg.AssetKey("fct_trips")])
     job = build_job(
-        dg.AssetSelection.assets(*ZONE_KEYS.values())
-        | dg.AssetSelection.assets(dbt_defs)
-        | dg.AssetSelection.assets(*serving_defs)
+        (
+            dg.AssetSelection.assets(*ZONE_KEYS.values())
+            | dg.AssetSelection.assets(*dbt_defs)
+            | dg.AssetSelection.assets(*serving_defs)
+        )
+        - dg.AssetSelection.checks(*fresh)
     )
-    monthly = raw_monthly_job(dg.AssetSelection.assets(*(key for key, _f, _d in MONTHLY_RAW.values())))
+    monthly = raw_monthly_job(dg.AssetSelection.assets(*raw_monthly_keys) - dg.AssetSelection.checks(*fresh))
     cleanup = retention_job(settings)
     return dg.Definitions(
-        assets=[*raw_defs, dbt_defs, *serving_defs],
+        assets=[*raw_defs, *dbt_defs, *serving_defs],
+        asset_checks=fresh,
         jobs=[job, monthly, cleanup],
-        schedules=[daily_build_schedule(job, settings.cron), retention_schedule(cleanup)],
+        sensors=[
+            raw_files_sensor(settings, job),
+            run_failure_alert_sensor(settings),
+            freshness_sensor(fresh),
+        ],
+        schedules=[
+            daily_build_schedule(job, settings.cron, monthly_partitions(settings.partitions_start)),
+            retention_schedule(cleanup),
+        ],
         resources={"dbt": dbt_resource(settings)},
         metadata={
-            "nyc_mobility/settings": dg.MetadataValue.json(settings.model_dump(mode="json")),
+            "nyc_mobility/settings": dg.MetadataValue.json(settings.public_dump()),
         },
     )

@@ -178,10 +178,13 @@ Generated {generated} by nyc-mobility.</p>
 
 
 def write_report(service: MetricsService, output: Path) -> Path:
-    """Render and write atomically (a reader never sees half a report)."""
+    """Render and write atomically (a reader never sees half a report; two writers never share a
+    temporary file)."""
+    from nyc_mobility.raw import atomic_path
+
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_text(render(service), encoding="utf-8")
-    tmp.replace(output)
+    page = render(service)
+    with atomic_path(output) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+        tmp.chmod(0o644)
     return output

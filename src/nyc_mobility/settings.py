@@ -19,6 +19,7 @@ SAMPLE_START, SAMPLE_END, SAMPLE_SCALE = "2024-10", "2024-11", 0.002
 ENV_PREFIX = "NYC_MOBILITY_"
 Target = Literal["dev", "prod"]
 Source = Literal["sample", "official"]
+AlertSink = Literal["log", "webhook", "slack"]
 # Settings field -> environment variable (after the NYC_MOBILITY_ prefix).
 ENV_NAMES = {
     "data_dir": "DATA_DIR",
@@ -36,6 +37,13 @@ ENV_NAMES = {
     "sample_start": "SAMPLE_START",
     "sample_end": "SAMPLE_END",
     "sample_scale": "SAMPLE_SCALE",
+    "alert_sinks": "ALERT_SINKS",
+    "alert_webhook_url": "ALERT_WEBHOOK_URL",
+    "alert_slack_channel": "ALERT_SLACK_CHANNEL",
+    "alert_slack_token_env": "ALERT_SLACK_TOKEN_ENV",
+    "webserver_url": "WEBSERVER_URL",
+    "raw_sensor_interval_seconds": "RAW_SENSOR_INTERVAL_SECONDS",
+    "raw_settle_seconds": "RAW_SETTLE_SECONDS",
 }
 
 
@@ -81,6 +89,45 @@ class Settings(BaseModel):
         default=SAMPLE_SCALE, gt=0, le=10, description="Sample size as a fraction of real monthly volume."
     )
 
+    alert_sinks: tuple[AlertSink, ...] = Field(
+        default=("log",),
+        description="Where run failures are reported: log, webhook, slack (comma-separated in the environment).",
+    )
+    alert_webhook_url: str | None = Field(
+        default=None, description="URL the webhook sink POSTs a JSON alert to (never logged in full)."
+    )
+    alert_slack_channel: str | None = Field(default=None, description="Slack channel of the slack sink.")
+    alert_slack_token_env: str = Field(
+        default="SLACK_BOT_TOKEN",
+        description="Environment variable holding the Slack bot token (read when an alert is sent).",
+    )
+    webserver_url: str = Field(
+        default="http://127.0.0.1:3000", description="Base URL of the Dagster UI, for links in alerts."
+    )
+    raw_sensor_interval_seconds: int = Field(
+        default=60, ge=1, le=86400, description="How often the raw-file sensor looks for new files."
+    )
+    raw_settle_seconds: int = Field(
+        default=60,
+        ge=0,
+        le=86400,
+        description="A raw file must be unchanged this long before the sensor builds its month.",
+    )
+
+    @field_validator("alert_sinks", mode="before")
+    @classmethod
+    def _split_sinks(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("alert_webhook_url", "webserver_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an http(s) URL, got {value[:40]!r}")
+        return value.rstrip("/") if value else value
+
     @field_validator("partitions_start", "sample_start", "sample_end")
     @classmethod
     def _valid_month(cls, value: str) -> str:
@@ -108,6 +155,24 @@ class Settings(BaseModel):
         if not is_valid_cron_string(value):
             raise ValueError(f"invalid cron expression {value!r} (expected 5 fields, e.g. '0 2 * * *')")
         return value
+
+    @model_validator(mode="after")
+    def _sinks_are_configured(self) -> Settings:
+        if "webhook" in self.alert_sinks and not self.alert_webhook_url:
+            raise ValueError("the webhook alert sink needs alert_webhook_url")
+        if "slack" in self.alert_sinks and not self.alert_slack_channel:
+            raise ValueError("the slack alert sink needs alert_slack_channel")
+        return self
+
+    def public_dump(self) -> dict:
+        """The settings as JSON for display: the webhook URL (often a secret) shows only its host."""
+        values = self.model_dump(mode="json")
+        if self.alert_webhook_url:
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(self.alert_webhook_url)
+            values["alert_webhook_url"] = f"{parts.scheme}://{parts.hostname}/…"
+        return values
 
     @model_validator(mode="after")
     def _default_duckdb_path(self) -> Settings:

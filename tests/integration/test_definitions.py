@@ -75,13 +75,44 @@ def test_raw_assets_are_upstream_of_staging(defs):
     assert parents == {dg.AssetKey(["raw", "citibike", "tripdata"])}
 
 
-def test_raw_trip_assets_are_partitioned_by_month(defs):
+def test_raw_files_and_incremental_models_share_the_monthly_partitions(defs):
     graph = defs.resolve_asset_graph()
     yellow = graph.get(dg.AssetKey(["raw", "tlc", "yellow_tripdata"]))
     keys = yellow.partitions_def.get_partition_keys()
     assert keys[0] == "2023-06" and "2024-11" in keys  # partitions_start from the factory
+    for key in ("fct_trips", "int_trips__unioned"):
+        node = graph.get(dg.AssetKey(key))
+        assert node.partitions_def == yellow.partitions_def, key
+        assert node.backfill_policy == dg.BackfillPolicy.single_run(), key
+    for key in ("dim_weather", "fct_hourly_mobility", "stg_tlc__yellow_taxi", "qa_trips__quarantine"):
+        assert graph.get(dg.AssetKey(key)).partitions_def is None, key
     assert graph.get(dg.AssetKey(["raw", "zones", "taxi_zone_lookup"])).partitions_def is None
-    assert graph.get(dg.AssetKey("fct_trips")).partitions_def is None
+    # A backfill of the build job over a range is one run (the job's policy is single-run).
+    assert defs.resolve_job_def("dbt_build").backfill_policy == dg.BackfillPolicy.single_run()
+
+
+def test_sensors_schedules_and_freshness_checks_are_defined(defs):
+    assert {s.name for s in defs.sensors} == {
+        "raw_files_sensor",
+        "run_failure_alerts",
+        "freshness_checks_sensor",
+    }
+    assert {s.name for s in defs.schedules} == {"daily_dbt_build", "daily_log_retention"}
+    graph = defs.resolve_asset_graph()
+    fresh = {k.asset_key.to_user_string() for k in graph.asset_check_keys if k.name == "freshness_check"}
+    assert fresh == {
+        "raw/tlc/yellow_tripdata",
+        "raw/tlc/fhv_tripdata",
+        "raw/citibike/tripdata",
+        "raw/weather/open_meteo_hourly",
+        "fct_trips",
+        "fct_hourly_mobility",
+        "semantic/kpi_daily",
+        "serving/warehouse_snapshot",
+    }
+    # Freshness is evaluated by its sensor, not by every build.
+    build_checks = defs.resolve_job_def("dbt_build").asset_layer.asset_graph.asset_check_keys
+    assert not any(k.name == "freshness_check" for k in build_checks)
 
 
 def test_sample_partition_never_overwrites_landed_files(tmp_path):
