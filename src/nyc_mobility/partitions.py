@@ -34,15 +34,18 @@ def all_partitions_tags(partitions: dg.MonthlyPartitionsDefinition, now: datetim
 
 
 def covering_tags(partitions: dg.MonthlyPartitionsDefinition, months: Iterable[str]) -> dict[str, str]:
-    """One run over ``months`` when they all are partitions, else no tags (a run over every month).
+    """One run over ``months`` (from the first to the last); no months: no tags.
 
-    Months outside the partitions (before ``partitions_start``, or the current month) still get
-    built by a run without partition; they just do not show as partitions in the UI.
+    Raises ``ValueError`` naming the months that are not partitions (before ``partitions_start``, or
+    not complete yet): a partitioned model cannot be built outside its partitions.
     """
     months = sorted(set(months))
     if not months:
         return {}
-    keys = set(partitions.get_partition_keys())
-    if not set(months) <= keys:
-        return {}
+    outside = sorted(set(months) - set(partitions.get_partition_keys()))
+    if outside:
+        raise ValueError(
+            f"months {', '.join(outside)} are not monthly partitions (partitions start "
+            f"{partitions.get_first_partition_key()}; a month becomes one when it is over)"
+        )
     return range_tags(months[0], months[-1])

@@ -34,14 +34,28 @@ def months_to_land(settings: Settings) -> list[str]:
     return []
 
 
-def build_tags(settings: Settings) -> dict[str, str]:
-    """One run over every trip month on disk (as a partition range when they all are partitions)."""
+def trip_months_on_disk(settings: Settings) -> set[str]:
     from nyc_mobility import raw
-    from nyc_mobility.partitions import covering_tags, monthly_partitions
 
     on_disk = raw.landed_months(settings.raw_dir)
-    months = {m for source in raw.TRIP_SOURCES for m in on_disk[source]}
-    return covering_tags(monthly_partitions(settings.partitions_start), months)
+    return {m for source in raw.TRIP_SOURCES for m in on_disk[source]}
+
+
+def covering_settings(settings: Settings, months: set[str]) -> Settings:
+    """The settings with partitions starting early enough for every month to build."""
+    from nyc_mobility.months import format_month, parse_month
+
+    valid = {format_month(parse_month(m)) for m in months}
+    if valid and min(valid) < settings.partitions_start:
+        return settings.model_copy(update={"partitions_start": min(valid)})
+    return settings
+
+
+def build_tags(settings: Settings) -> dict[str, str]:
+    """One run over every trip month on disk, as one partition range."""
+    from nyc_mobility.partitions import covering_tags, monthly_partitions
+
+    return covering_tags(monthly_partitions(settings.partitions_start), trip_months_on_disk(settings))
 
 
 @dataclass
@@ -64,13 +78,15 @@ def materialize(
 ) -> Materialization:
     from nyc_mobility.ops.schedules import BUILD_JOB_NAME, RAW_MONTHLY_JOB_NAME
 
+    to_land = months_to_land(settings)
+    settings = covering_settings(settings, set(to_land) | trip_months_on_disk(settings))
     defs = definitions_from_settings(settings)
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     raw_runs = {
         month: defs.resolve_job_def(RAW_MONTHLY_JOB_NAME).execute_in_process(
             instance=instance, raise_on_error=False, run_config=run_config, partition_key=month
         )
-        for month in months_to_land(settings)
+        for month in to_land
     }
     build = defs.resolve_job_def(BUILD_JOB_NAME).execute_in_process(
         instance=instance, raise_on_error=False, run_config=run_config, tags=build_tags(settings)
@@ -79,7 +95,8 @@ def materialize(
 
 
 def run_all(settings: Settings, *, log_level: str = "WARNING", log_file: Path | None = None) -> BuildSummary:
-    """Land the sample's months when needed (one raw partition run per month), then build.
+    """Land the sample's months when needed (one raw partition run per month), then build every
+    trip month on disk in one run over their partition range (partitions start early enough).
 
     With ``log_file``, dbt's and Dagster's console output goes there.
     """

@@ -26,10 +26,20 @@ def test_all_partitions_stop_at_the_last_complete_month():
     assert all_partitions_tags(PARTITIONS, datetime(2024, 1, 20, tzinfo=timezone.utc)) == {}
 
 
-def test_covering_tags_only_when_every_month_is_a_partition():
+def test_covering_tags_span_the_months_and_refuse_non_partitions():
     assert covering_tags(PARTITIONS, ["2024-11", "2024-10", "2024-11"]) == {START: "2024-10", END: "2024-11"}
-    assert covering_tags(PARTITIONS, ["2023-12", "2024-02"]) == {}  # before partitions_start
     assert covering_tags(PARTITIONS, []) == {}
+    with pytest.raises(ValueError, match="2023-12 are not monthly partitions"):
+        covering_tags(PARTITIONS, ["2023-12", "2024-02"])
+
+
+def test_nyc_mobility_run_starts_the_partitions_at_the_first_month_on_disk(tmp_path):
+    from nyc_mobility.runner import covering_settings
+    from nyc_mobility.settings import Settings
+
+    settings = Settings(data_dir=tmp_path, partitions_start="2024-01")
+    assert covering_settings(settings, {"2019-03", "2024-11"}).partitions_start == "2019-03"
+    assert covering_settings(settings, {"2024-11"}) is settings
 
 
 def test_the_daily_schedule_requests_one_run_over_every_partition():

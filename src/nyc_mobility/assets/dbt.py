@@ -67,10 +67,10 @@ DBT_OP_NAMES = tuple(name for name, *_ in DBT_OPS)
 
 
 def partition_window(context: dg.AssetExecutionContext) -> tuple[str | None, str | None]:
-    """The run's months as ``(start_month, end_month)``; ``(None, None)`` for a run without partition.
+    """The run's months as ``(start_month, end_month)``; ``(None, None)`` for a run without partition
+    (dbt then builds every month on disk).
 
     A single-run backfill of a range gives its whole window, so three months are one dbt invocation.
-    A run without partition (``nyc-mobility run``) builds every month on disk.
     """
     if not (context.has_partition_key or context.has_partition_key_range):
         return None, None
