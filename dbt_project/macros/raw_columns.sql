@@ -80,3 +80,26 @@
         delete from {{ this }} where {{ month_window_filter('source_month') }}
     {%- endif -%}
 {%- endmacro %}
+
+{#
+  The last validity rule of every trip source: a record identical (on the columns that identify a
+  trip) to an earlier record of the same month, in the same file or in another file landed for that
+  month, is a `duplicate_record`. The first copy (by file name, then row) stays valid. NULLs compare
+  equal here, as PARTITION BY groups them.
+#}
+{% macro duplicate_record_rule(columns) -%}
+        when row_number() over (
+            partition by source_month, {{ columns | join(', ') }}
+            order by source_file, source_row_number
+        ) > 1 then 'duplicate_record'
+{%- endmacro %}
+
+{#
+  A sum of doubles that does not depend on the order rows arrive in (parallel aggregation merges
+  partial sums in any order, which changes the last bits of a double sum): summed exactly as
+  DECIMAL(38, 9) (a nanounit per row at most), then returned as DOUBLE. Rebuilding a month gives
+  byte-identical aggregates.
+#}
+{% macro exact_sum(expr) -%}
+    cast(sum(cast({{ expr }} as decimal(38, 9))) as double)
+{%- endmacro %}

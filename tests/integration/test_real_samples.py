@@ -17,9 +17,10 @@ import pytest
 from nyc_mobility import raw
 from nyc_mobility.sample.weather import response_for_month, write_response
 from nyc_mobility.settings import Settings
-from tests.conftest import build_in_process, query, scalar
+from tests.conftest import RUN_ONCE, build_in_process, query, scalar
 
-pytestmark = pytest.mark.integration
+# Builds of SQL-heavy fixtures, independent of the Python version: under tox, py311 only.
+pytestmark = [pytest.mark.integration, RUN_ONCE]
 
 
 def zip_shapefile(folder: Path, work: Path) -> Path:
@@ -202,6 +203,24 @@ def test_yellow_schema_variants_and_flags(real_build, real_data):
         )
         == 18
     )
+    # The official-types file holds the head file's first 5 records again: landed in the same month,
+    # the second copies are duplicate_record (quarantined), never counted twice.
+    overlap = duckdb.sql(
+        f"""select count(*) from (
+              select * exclude (cbd_congestion_fee) from '{real_data}/tlc_yellow/yellow_tripdata_2025-01_head10000.parquet'
+              intersect all
+              select * exclude (cbd_congestion_fee) from '{real_data}/tlc_yellow/yellow_tripdata_2025-01_first5rows_official_types.parquet')"""
+    ).fetchall()[0][0]
+    assert overlap == 5
+    duplicates = query(
+        db,
+        "select source_file like '%head10000%', source_row_number from stg_tlc__yellow_taxi "
+        "where invalid_reason = 'duplicate_record' order by 2",
+    )
+    assert duplicates == [(True, row) for row in range(5)]
+    assert scalar(
+        db, "select count(*) from fct_trips where source_month = '2025-01' and mode = 'yellow_taxi'"
+    ) == (scalar(db, "select count(*) from stg_tlc__yellow_taxi where source_month = '2025-01' and is_valid"))
     # publisher-renamed columns: two trips end before they start
     assert (
         scalar(

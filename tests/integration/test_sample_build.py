@@ -252,3 +252,38 @@ def test_the_build_is_one_run_over_the_landed_months_as_partitions(sample_build)
         if m.partition is not None
     }
     assert partitions == {(key, month) for key in ("fct_trips", "int_trips__unioned") for month in months}
+
+
+def test_duplicate_records_are_quarantined_once_and_the_first_copy_is_a_trip(sample_build):
+    """The sample publishes a few yellow records twice; count them independently in the raw files."""
+    files = str(sample_build.settings.raw_dir / "tlc_yellow" / "month=*" / "*.parquet")
+    key = (
+        "VendorID, tpep_pickup_datetime, tpep_dropoff_datetime, passenger_count, trip_distance, RatecodeID, "
+        "PULocationID, DOLocationID, payment_type, fare_amount, tip_amount, total_amount"
+    )
+    expected = dict(
+        duckdb.sql(
+            f"select regexp_extract(filename, 'month=([0-9-]+)', 1) as m, count(*) - count(distinct ({key})) "
+            f"from read_parquet('{files}', filename=true) group by m"
+        ).fetchall()
+    )
+    assert sum(expected.values()) > 0
+    flagged = dict(
+        query(
+            sample_build.db,
+            "select source_month, count(*) from qa_trips__quarantine "
+            "where mode = 'yellow_taxi' and invalid_reason = 'duplicate_record' group by 1",
+        )
+    )
+    assert flagged == {m: n for m, n in expected.items() if n}
+    # every quarantined copy has its first copy among the trips
+    orphans = scalar(
+        sample_build.db,
+        """select count(*) from stg_tlc__yellow_taxi as d
+           where d.invalid_reason = 'duplicate_record' and not exists (
+               select 1 from stg_tlc__yellow_taxi as o
+               where o.is_valid and o.source_month = d.source_month and o.pickup_at = d.pickup_at
+                 and o.dropoff_at = d.dropoff_at and o.total_amount = d.total_amount
+                 and o.pickup_location_id = d.pickup_location_id)""",
+    )
+    assert orphans == 0

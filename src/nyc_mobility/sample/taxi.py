@@ -32,6 +32,7 @@ YELLOW_DEFECTS = {
     "outside_month": 0.003,
     "absurd_distance": 0.001,
     "no_passenger_info": 0.02,
+    "duplicate": 0.002,  # last: the rows before keep their defects whatever this rate is
 }
 FHV_DEFECTS = {
     "dropoff_before_pickup": 0.005,
@@ -169,6 +170,11 @@ def yellow_table(month: str, hours: MonthHours, scale: float, rng: np.random.Gen
     columns["total_amount"] = np.round(total, 2)
     i = bad["no_passenger_info"]
     columns["payment_type"][i] = 0
+    # Published twice: a copy of a clean record, every column identical.
+    copies = bad["duplicate"]
+    clean = np.setdiff1d(np.arange(n), np.concatenate(list(bad.values())))[: len(copies)]
+    for values in columns.values():
+        values[copies[: len(clean)]] = values[clean]
     table = pa.table({k: v for k, v in columns.items()})
     # Published 2024+ files: passenger_count/RatecodeID are BIGINT with nulls where unknown.
     mask = np.zeros(n, dtype=bool)

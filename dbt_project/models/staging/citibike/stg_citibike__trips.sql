@@ -71,6 +71,10 @@ select
             then 'missing_location'
         when trip_distance_km > {{ var('max_bike_km') }} then 'invalid_distance'
         when member_type is null then 'unknown_member_type'
+        {{ duplicate_record_rule([
+            'ride_id', 'bike_id', 'started_at', 'ended_at', 'start_station_id', 'end_station_id',
+            'start_lat', 'start_lng', 'end_lat', 'end_lng'
+        ]) }}
     end as invalid_reason,
     invalid_reason is null as is_valid
 from measured

@@ -37,6 +37,10 @@ select
     *,
     case
         {{ trip_validity_rules('pickup_at', 'dropoff_at', 'trip_duration_minutes') }}
+        {{ duplicate_record_rule([
+            'dispatching_base_number', 'pickup_at', 'dropoff_at', 'pickup_location_id',
+            'dropoff_location_id', 'affiliated_base_number'
+        ]) }}
     end as invalid_reason,
     invalid_reason is null as is_valid
 from measured

@@ -59,6 +59,11 @@ select
             then 'impossible_speed'
         when fare_amount < 0 and payment_type in (3, 4) then 'refund_or_void'
         when fare_amount is null or fare_amount < 0 then 'negative_fare'
+        {{ duplicate_record_rule([
+            'vendor_id', 'pickup_at', 'dropoff_at', 'passenger_count', 'trip_distance_miles',
+            'rate_code_id', 'pickup_location_id', 'dropoff_location_id', 'payment_type',
+            'fare_amount', 'tip_amount', 'total_amount'
+        ]) }}
     end as invalid_reason,
     invalid_reason is null as is_valid
 from measured
