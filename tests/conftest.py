@@ -13,8 +13,9 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REAL_DATA = Path(os.environ.get("NYC_MOBILITY_REAL_DATA", REPO_ROOT.parent / "shared" / "data" / "real"))
 
-# Slow checks that do not depend on the Python version (browser, packaging CLIs, the benchmark smoke
-# run) run in one tox env: tox sets NYC_MOBILITY_RUN_ONCE=0 everywhere else.
+# Slow checks that do not depend on the Python version (browser, packaging CLIs, the daemon, the
+# benchmark smoke run, SQL-heavy builds: real samples, DST/incremental, the bad-input corpus build,
+# idempotency and kill-and-rerun) run in one tox env: tox sets NYC_MOBILITY_RUN_ONCE=0 elsewhere.
 RUN_ONCE = pytest.mark.skipif(
     os.environ.get("NYC_MOBILITY_RUN_ONCE") == "0", reason="runs in one tox env only (py311)"
 )
@@ -64,6 +65,14 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
     build = build_in_process(settings)
     assert build.result.success, "the sample build failed; see the captured log"
     yield build
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory):
+    """One month of the sample plus every crafted bad record, built as a partition (tests/corpus.py)."""
+    from tests.corpus import build_corpus
+
+    return build_corpus(tmp_path_factory.mktemp("corpus"))
 
 
 @pytest.fixture(scope="session")

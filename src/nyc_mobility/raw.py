@@ -80,16 +80,80 @@ def land_csv_as_parquet(
 
 
 def _csv_to_parquet(src: Path, dest: Path) -> None:
+    """Every value as text, in RFC 4180 dialect (comma, double quotes). DuckDB's strict reader first
+    (fast); a file it refuses (mixed line endings) is read again by Python's strict ``csv``; what
+    neither can read (a broken quote, bytes that are not UTF-8, a short row) is an error naming the
+    file and the line. Never a silently skipped row."""
+    import csv
+
     import duckdb
 
+    try:
+        with src.open(newline="", encoding="utf-8-sig") as handle:
+            header = next(csv.reader(handle, strict=True))
+    except StopIteration:
+        raise RawFileError(f"{src}: not a readable CSV (empty file)") from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise RawFileError(f"{src}: not a readable CSV (header: {exc})") from None
     con = duckdb.connect(config={"autoinstall_known_extensions": False})
     try:
-        rel = con.read_csv(str(src), header=True, all_varchar=True, sample_size=-1)
+        rel = con.read_csv(
+            str(src),
+            header=True,
+            auto_detect=False,
+            delimiter=",",
+            quotechar='"',
+            escapechar='"',
+            columns={name: "VARCHAR" for name in header},
+            strict_mode=True,
+        )
         rel.write_parquet(str(dest), compression="zstd")
-    except duckdb.Error as exc:  # a broken quote, an empty file, ...
-        raise RawFileError(f"{src}: not a readable CSV ({exc})") from exc
+        return
+    except duckdb.Error:
+        pass  # DuckDB's strict parser refuses mixed line endings: read it with Python's csv
     finally:
         con.close()
+    _csv_to_parquet_python(src, dest, header)
+
+
+def _text_table(rows: list[list[str]], schema):
+    import pyarrow as pa
+
+    return pa.Table.from_arrays([pa.array(column) for column in zip(*rows, strict=True)], schema=schema)
+
+
+def _csv_to_parquet_python(src: Path, dest: Path, header: list[str]) -> None:
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([(name, pa.string()) for name in header])
+    line = 1
+    try:
+        with (
+            src.open(newline="", encoding="utf-8-sig") as handle,
+            pq.ParquetWriter(dest, schema, compression="zstd") as writer,
+        ):
+            reader = csv.reader(handle, strict=True)
+            next(reader)
+            batch: list[list[str]] = []
+            for row in reader:
+                line = reader.line_num
+                if len(row) != len(header):
+                    raise RawFileError(
+                        f"{src}: not a readable CSV (line {line}: {len(row)} fields, header has {len(header)})"
+                    )
+                batch.append(row)
+                if len(batch) == 100_000:
+                    writer.write_table(_text_table(batch, schema))
+                    batch = []
+            if batch:
+                writer.write_table(_text_table(batch, schema))
+    except csv.Error as exc:
+        raise RawFileError(f"{src}: not a readable CSV (line {line + 1}: {exc})") from None
+    except UnicodeDecodeError as exc:
+        raise RawFileError(f"{src}: not a readable CSV (not UTF-8 after line {line}: {exc.reason})") from None
 
 
 def land_citibike_zip(zip_path: Path, raw_dir: Path, month: str, *, only_month: bool = False) -> list[Path]:

@@ -64,6 +64,21 @@ DBT_OPS = (
     ("dbt_downstream_assets", "downstream", False),
 )
 DBT_OP_NAMES = tuple(name for name, *_ in DBT_OPS)
+READS_RAW_FILES = ("dbt_upstream_assets", "dbt_monthly_assets")  # staging views read the files
+
+
+def preflight(settings: Settings, context: dg.AssetExecutionContext) -> None:
+    """Refuse to start dbt when a landed file is unreadable: the warehouse stays as it was."""
+    from nyc_mobility.preflight import RawFilesError, check_raw_files
+
+    try:
+        checked = check_raw_files(settings.raw_dir)
+    except RawFilesError as exc:
+        raise dg.Failure(
+            description=str(exc),
+            metadata={"bad_files": dg.MetadataValue.json([str(p) for p in exc.problems])},
+        ) from None
+    context.log.info(f"{checked} raw files readable, with the columns staging needs")
 
 
 def partition_window(context: dg.AssetExecutionContext) -> tuple[str | None, str | None]:
@@ -106,6 +121,8 @@ def _dbt_op(
         backfill_policy=dg.BackfillPolicy.single_run() if partitions is not None else None,
     )
     def _assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        if name in READS_RAW_FILES:
+            preflight(settings, context)
         start, end = partition_window(context) if partitions is not None else (None, None)
         settings.dbt_artifacts_dir.mkdir(parents=True, exist_ok=True)
         settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
