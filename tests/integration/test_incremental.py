@@ -13,9 +13,10 @@ from nyc_mobility.dbt_args import build_args
 from nyc_mobility.project import dbt_project
 from nyc_mobility.sample import generate, write_published
 from nyc_mobility.settings import Settings
-from tests.conftest import build_in_process, query, scalar
+from tests.conftest import RUN_ONCE, build_in_process, query, scalar
 
-pytestmark = pytest.mark.integration
+# Builds of SQL-heavy fixtures, independent of the Python version: under tox, py311 only.
+pytestmark = [pytest.mark.integration, RUN_ONCE]
 
 
 def run_dbt(settings: Settings, *args: str) -> subprocess.CompletedProcess:

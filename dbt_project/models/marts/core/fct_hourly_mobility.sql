@@ -41,12 +41,12 @@ trips as (
         mode,
         pickup_borough,
         count(*) as trip_count,
-        sum(trip_duration_minutes) as total_duration_minutes,
-        sum(trip_distance_km) as total_distance_km,
+        {{ exact_sum('trip_duration_minutes') }} as total_duration_minutes,
+        {{ exact_sum('trip_distance_km') }} as total_distance_km,
         sum(passenger_count) as total_passengers,
-        sum(fare_amount) as total_fare_amount,
-        sum(tip_amount) as total_tip_amount,
-        sum(total_amount) as total_amount
+        {{ exact_sum('fare_amount') }} as total_fare_amount,
+        {{ exact_sum('tip_amount') }} as total_tip_amount,
+        {{ exact_sum('total_amount') }} as total_amount
     from {{ ref('fct_trips') }}
     group by 1, 2, 3
 )

@@ -19,7 +19,7 @@ quarantined as (
         mode,
         source_month,
         cast(sum(n) as bigint) as quarantined_rows,
-        map_from_entries(list(struct_pack(k := invalid_reason, v := n))) as rows_by_reason
+        map_from_entries(list(struct_pack(k := invalid_reason, v := n) order by invalid_reason)) as rows_by_reason
     from (
         select mode, source_month, invalid_reason, count(*) as n
         from {{ ref('int_trips__unioned') }}
