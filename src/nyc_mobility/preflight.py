@@ -115,13 +115,14 @@ def file_problem(path: Path, source: str) -> str | None:
 def check_raw_files(raw_dir: Path) -> int:
     """Check every landed monthly file; raise :class:`RawFilesError` naming each bad one.
 
-    Returns the number of files checked. Hidden files (a landing in progress) are skipped.
+    Returns the number of files checked. Files of a landing in progress (hidden, or ``.tmp``) are
+    skipped: staging never reads them either.
     """
     problems: list[FileProblem] = []
     checked = 0
     for source in (*REQUIRED, "weather"):
         for path in sorted((Path(raw_dir) / source).glob("month=*/*")):
-            if not path.is_file() or path.name.startswith("."):
+            if not path.is_file() or path.name.startswith(".") or path.suffix == ".tmp":
                 continue
             checked += 1
             problem = file_problem(path, source)

@@ -113,6 +113,8 @@ def _csv_to_parquet(src: Path, dest: Path) -> None:
         pass  # DuckDB's strict parser refuses mixed line endings: read it with Python's csv
     finally:
         con.close()
+        # Some DuckDB versions write through `tmp_<name>` beside the target and leave it on failure.
+        (dest.parent / f"tmp_{dest.name}").unlink(missing_ok=True)
     _csv_to_parquet_python(src, dest, header)
 
 

@@ -36,8 +36,8 @@ def month_fingerprints(raw_dir: Path) -> dict[str, tuple[str, float]]:
                 continue
             month = folder.name.removeprefix("month=")
             for path in sorted(folder.iterdir()):
-                if not path.is_file() or path.name.startswith("."):
-                    continue  # hidden names are files being written (atomic landing)
+                if not path.is_file() or path.name.startswith(".") or path.suffix == ".tmp":
+                    continue  # files being written (atomic landing)
                 stat = path.stat()
                 entries.setdefault(month, []).append(
                     f"{source}/{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
