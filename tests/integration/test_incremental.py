@@ -91,6 +91,28 @@ def test_rebuilding_one_month_replaces_exactly_that_month(spring, tmp_path):
     assert month_fingerprint(db, "2024-03") == march_before
 
 
+def test_a_month_whose_files_are_gone_is_emptied_by_its_rebuild(spring, tmp_path):
+    """delete+insert alone only replaces the months the new rows carry, so a month withdrawn from
+    every source would keep its rows: the window's pre-hook forgets them (run here through the
+    `monthly` selector, as dbt users would)."""
+    db = spring.warehouse_path
+    march_before = month_fingerprint(db, "2024-03")
+    assert scalar(db, "select count(*) from fct_trips where source_month = '2024-04'") > 0
+    withdrawn = {source: spring.raw_dir / source / "month=2024-04" for source in raw.TRIP_SOURCES}
+    for source, folder in withdrawn.items():
+        folder.rename(tmp_path / source)
+    try:
+        args = build_args(spring, start_month="2024-04", end_month="2024-04")
+        result = run_dbt(spring, *args, "--selector", "monthly")
+        assert result.returncode == 0, result.stdout[-3000:]
+        for model in ("int_trips__unioned", "fct_trips"):
+            assert scalar(db, f"select count(*) from {model} where source_month = '2024-04'") == 0, model
+        assert month_fingerprint(db, "2024-03") == march_before
+    finally:
+        for source, folder in withdrawn.items():
+            (tmp_path / source).rename(folder)
+
+
 def test_month_vars_are_validated_inside_dbt_too(spring):
     bad = {
         "duckdb_path": str(spring.warehouse_path),
