@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from nyc_mobility.raw import is_landed
+
 # Per source: the columns staging cannot do without, each as its published spellings
 # (matched case-insensitively, as DuckDB does).
 REQUIRED: dict[str, list[tuple[str, ...]]] = {
@@ -122,7 +124,7 @@ def check_raw_files(raw_dir: Path) -> int:
     checked = 0
     for source in (*REQUIRED, "weather"):
         for path in sorted((Path(raw_dir) / source).glob("month=*/*")):
-            if not path.is_file() or path.name.startswith(".") or path.suffix == ".tmp":
+            if not is_landed(path):
                 continue
             checked += 1
             problem = file_problem(path, source)

@@ -240,6 +240,11 @@ def land_zone_shapes(zip_path: Path, raw_dir: Path) -> Path:
     return zone_shapes_path(raw_dir)
 
 
+def is_landed(path: Path) -> bool:
+    """A landed file, not one being written (hidden temporary names, DuckDB's ``tmp_*.tmp``)."""
+    return path.is_file() and not path.name.startswith(".") and path.suffix != ".tmp"
+
+
 def landed_months(raw_dir: Path) -> dict[str, list[str]]:
     """The months present on disk for each monthly source."""
     result: dict[str, list[str]] = {}
@@ -248,7 +253,7 @@ def landed_months(raw_dir: Path) -> dict[str, list[str]]:
         months = sorted(
             p.name.removeprefix("month=")
             for p in folder.glob("month=*")
-            if p.is_dir() and any(not f.name.startswith(".") for f in p.iterdir())
+            if p.is_dir() and any(is_landed(f) for f in p.iterdir())
         )
         result[source] = months
     return result

@@ -74,7 +74,7 @@ def describe(paths: list[Path], source: str) -> dict[str, Any]:
 def land_month(settings: Settings, source: str, month: str) -> tuple[list[Path], str]:
     """Make sure ``source`` has its files for ``month`` on disk; return them and what was done."""
     folder = raw.month_dir(settings.raw_dir, MONTHLY_RAW[source][1], month)
-    existing = sorted(p for p in folder.glob("*") if p.is_file() and not p.name.startswith("."))
+    existing = sorted(p for p in folder.glob("*") if raw.is_landed(p))
     if settings.source == "sample":
         if existing:
             return existing, "kept (already landed)"

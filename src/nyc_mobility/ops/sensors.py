@@ -36,7 +36,7 @@ def month_fingerprints(raw_dir: Path) -> dict[str, tuple[str, float]]:
                 continue
             month = folder.name.removeprefix("month=")
             for path in sorted(folder.iterdir()):
-                if not path.is_file() or path.name.startswith(".") or path.suffix == ".tmp":
+                if not raw.is_landed(path):
                     continue  # files being written (atomic landing)
                 stat = path.stat()
                 entries.setdefault(month, []).append(
