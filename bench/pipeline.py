@@ -218,7 +218,7 @@ def month_window_build(data_dir: Path, month: str) -> float:
     from nyc_mobility.project import project_dir
     from nyc_mobility.settings import Settings
 
-    settings = Settings(data_dir=data_dir, source="official")
+    settings = Settings(data_dir=data_dir, data_origin="official")
     project = project_dir()
     command = [
         dbt_executable(),

@@ -176,7 +176,7 @@ def build_corpus(data_dir: Path) -> Settings:
     text = lines[0] + "\r\n" + lines[1] + "\n" + lines[2] + "\r\n" + lines[3] + "\n"
     archive = settings.data_dir / "202411-citibike-mixed.zip"
     archive.write_bytes(_zip_bytes({"202411-citibike-tripdata_mixed.csv": text.encode()}))
-    raw.land_citibike_zip(archive, settings.raw_dir, MONTH)
+    raw.land_csv_archive(archive, settings.raw_dir, "citibike", MONTH)
     # Weather with two missing hours (every variable), filled downstream.
     weather = next((settings.raw_dir / "weather" / f"month={MONTH}").glob("*.json"))
     body = json.loads(weather.read_text())

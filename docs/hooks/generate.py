@@ -42,7 +42,9 @@ def _content(kind: str) -> str:
     if kind == "models":
         return docgen.data_model_markdown(manifest)
     if kind == "metrics":
-        return docgen.metric_catalog_markdown(semantic)
+        from nyc_mobility.metrics.catalog import catalog_markdown
+
+        return catalog_markdown(semantic)
     if kind == "configuration":
         return docgen.settings_reference_markdown()
     return docgen.cli_reference_markdown()

@@ -7,15 +7,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
-LAYERS = ("sources", "staging", "intermediate", "marts", "quality", "semantic")
-
-
-def _layer(node: dict[str, Any]) -> str:
-    if node["resource_type"] == "source":
-        return "sources"
-    from nyc_mobility.assets.dbt import layer_of
-
-    return layer_of(list(node["fqn"]))
+from nyc_mobility.layers import LAYERS
+from nyc_mobility.layers import layer_of_node as _layer
 
 
 def _models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -110,68 +103,6 @@ def data_model_markdown(manifest: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def _definition(metric: dict[str, Any]) -> str:
-    params = metric.get("type_params") or {}
-    kind = metric["type"]
-    if kind == "simple":
-        text = f"`{params['measure']['name']}`"
-    elif kind == "ratio":
-        text = f"`{params['numerator']['name']}` / `{params['denominator']['name']}`"
-    elif kind == "derived":
-        inputs = ", ".join(
-            f"`{m['name']}`"
-            + (
-                f" offset {m['offset_window']['count']} {m['offset_window']['granularity']}"
-                if m.get("offset_window")
-                else ""
-            )
-            for m in params.get("metrics") or []
-        )
-        text = f"`{params['expr']}` over {inputs}"
-    else:
-        cumulative = params.get("cumulative_type_params") or {}
-        window = cumulative.get("window")
-        span = (
-            f"{window['count']} {window['granularity']} window"
-            if window
-            else f"{cumulative.get('grain_to_date')} to date"
-        )
-        text = f"{span} of `{params['measure']['name']}`"
-    filters = [w["where_sql_template"] for w in ((metric.get("filter") or {}).get("where_filters") or [])]
-    if filters:
-        text += " where " + " and ".join(f"`{_cell(f)}`" for f in filters)
-    return text
-
-
-def metric_catalog_markdown(semantic: dict[str, Any]) -> str:
-    """Every governed metric with category, type, label, description and definition."""
-    from nyc_mobility.metrics.catalog import CATEGORIES, CATEGORY_LABELS
-
-    by_category: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for metric in semantic["metrics"]:
-        by_category[((metric.get("config") or {}).get("meta") or {}).get("category", "uncategorized")].append(
-            metric
-        )
-    out = [
-        "# Metric catalog",
-        "",
-        f"{len(semantic['metrics'])} governed metrics, generated from the semantic manifest at docs build time.",
-        "",
-    ]
-    for category in [*CATEGORIES, *sorted(set(by_category) - set(CATEGORIES))]:
-        if category not in by_category:
-            continue
-        out += [f"## {CATEGORY_LABELS.get(category, category)}", ""]
-        out += ["| metric | label | type | description | definition |", "|---|---|---|---|---|"]
-        for m in sorted(by_category[category], key=lambda m: m["name"]):
-            out.append(
-                f"| `{m['name']}` | {_cell(m.get('label'))} | {m['type']} | {_cell(m.get('description'))} "
-                f"| {_definition(m)} |"
-            )
-        out.append("")
-    return "\n".join(out)
-
-
 def cli_reference_markdown() -> str:
     """Every ``nyc-mobility`` command with its options, read from the CLI itself."""
     import typer
@@ -214,7 +145,7 @@ def cli_reference_markdown() -> str:
 
 def settings_reference_markdown() -> str:
     """Every setting: factory/Component argument, environment variable, default and meaning."""
-    from nyc_mobility.settings import ENV_NAMES, ENV_PREFIX, Settings
+    from nyc_mobility.settings import Settings, env_name
 
     out = [
         "# Configuration reference",
@@ -228,7 +159,7 @@ def settings_reference_markdown() -> str:
     ]
     for name, field in Settings.model_fields.items():
         default = "computed" if field.default_factory is not None else repr(field.default)
-        variable = f"`{ENV_PREFIX}{ENV_NAMES[name]}`" if name in ENV_NAMES else ""
+        variable = f"`{env_name(name)}`"
         out.append(f"| `{name}` | {variable} | `{default}` | {_cell(field.description)} |")
     out += [
         "",

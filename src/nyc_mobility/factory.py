@@ -2,84 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
+import inspect
+from typing import Any
 
 import dagster as dg
 
-from nyc_mobility.settings import DEFAULT_CRON, AlertSink, Settings, Source, Target
+from nyc_mobility.settings import Settings
 
 
-def build_definitions(
-    *,
-    target: Target = "dev",
-    duckdb_path: str | Path | None = None,
-    data_dir: str | Path | None = None,
-    cron: str = DEFAULT_CRON,
-    log_retention_days: int = 30,
-    source: Source = "sample",
-    dbt_threads: int | None = None,
-    sample_start: str | None = None,
-    sample_end: str | None = None,
-    sample_scale: float | None = None,
-    partitions_start: str | None = None,
-    alert_sinks: Sequence[AlertSink] = ("log",),
-    alert_webhook_url: str | None = None,
-    alert_slack_channel: str | None = None,
-    webserver_url: str | None = None,
-    raw_sensor_interval_seconds: int | None = None,
-) -> dg.Definitions:
+def build_definitions(settings: Settings | None = None, **overrides: Any) -> dg.Definitions:
     """Assemble the pipeline.
 
-    Args:
-        target: dbt target of the shipped profile (``dev`` or ``prod``).
-        duckdb_path: the warehouse file (default ``<data_dir>/warehouse/nyc_mobility.duckdb``).
-        data_dir: root of raw files, dbt artifacts and the warehouse (default ``./data``).
-        cron: cron (UTC) of the ``daily_dbt_build`` schedule.
-        log_retention_days: runs, event logs, compute logs and dbt artifacts older than this are
-            deleted by the ``log_retention`` job.
-        source: ``sample`` writes the embedded sample when no raw data exists; ``official``
-            expects raw files landed by ``nyc-mobility ingest``.
-        dbt_threads: dbt ``--threads`` (default: the profile's).
-        sample_start: first month (YYYY-MM) of the embedded sample.
-        sample_end: last month (YYYY-MM) of the embedded sample.
-        sample_scale: size of the embedded sample as a fraction of real monthly volume.
-        partitions_start: first month (YYYY-MM) of the monthly partitions (raw files, trip facts).
-        alert_sinks: where the ``run_failure_alerts`` sensor reports failed runs: any of ``log``,
-            ``webhook`` (JSON POST to ``alert_webhook_url``) and ``slack`` (dagster-slack, to
-            ``alert_slack_channel``, token from ``$SLACK_BOT_TOKEN``).
-        alert_webhook_url: URL of the webhook sink.
-        alert_slack_channel: channel of the Slack sink.
-        webserver_url: base URL of the Dagster UI, for the run links in alerts.
-        raw_sensor_interval_seconds: how often ``raw_files_sensor`` looks for new raw files.
+    Takes a :class:`~nyc_mobility.settings.Settings` and/or any of its fields as keyword arguments
+    (a keyword replaces the field of ``settings``; ``None`` keeps the default), e.g.
+    ``build_definitions(target="prod", data_dir="/srv/nyc", cron="0 5 * * *")``. Unlike
+    ``nyc_mobility.definitions``, the environment is not read. Every field, with its environment
+    variable and default, is listed in the configuration reference (docs/reference/configuration.md).
     """
-    overrides = {
-        "partitions_start": partitions_start,
-        "sample_start": sample_start,
-        "sample_end": sample_end,
-        "sample_scale": sample_scale,
-        "dbt_threads": dbt_threads,
-        "alert_webhook_url": alert_webhook_url,
-        "alert_slack_channel": alert_slack_channel,
-        "webserver_url": webserver_url,
-        "raw_sensor_interval_seconds": raw_sensor_interval_seconds,
-    }
-    settings = Settings(
-        target=target,
-        duckdb_path=Path(duckdb_path) if duckdb_path is not None else None,
-        data_dir=Path(data_dir) if data_dir is not None else Path("data"),
-        cron=cron,
-        log_retention_days=log_retention_days,
-        source=source,
-        alert_sinks=tuple(alert_sinks),
-        **{k: v for k, v in overrides.items() if v is not None},
-    )
-    return definitions_from_settings(settings)
+    return definitions_from_settings(Settings.merged(settings, **overrides))
+
+
+def _signature() -> inspect.Signature:
+    """``build_definitions(settings=None, *, <every Settings field>=None)`` for help() and the docs."""
+    params = [inspect.Parameter("settings", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)]
+    params += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=field.annotation)
+        for name, field in Settings.model_fields.items()
+    ]
+    return inspect.Signature(params, return_annotation=dg.Definitions)
+
+
+build_definitions.__signature__ = _signature()  # type: ignore[attr-defined]
 
 
 def definitions_from_settings(settings: Settings) -> dg.Definitions:
     from nyc_mobility.assets.dbt import build_dbt_assets, dbt_resource
-    from nyc_mobility.assets.raw import MONTHLY_RAW, ZONE_KEYS, build_raw_assets
+    from nyc_mobility.assets.raw import build_raw_assets, monthly_keys, static_keys
+    from nyc_mobility.assets.semantic import build_semantic_assets
     from nyc_mobility.assets.serving import build_serving_assets
     from nyc_mobility.ops.alerts import run_failure_alert_sensor
     from nyc_mobility.ops.freshness import freshness_checks, freshness_sensor
@@ -91,12 +50,12 @@ def definitions_from_settings(settings: Settings) -> dg.Definitions:
     dbt_defs = build_dbt_assets(settings)
     raw_defs = build_raw_assets(settings)
     dbt_keys = sorted((key for d in dbt_defs for key in d.keys), key=lambda k: k.to_user_string())
-    serving_defs = build_serving_assets(settings, dbt_keys)
-    raw_monthly_keys = [key for key, _folder, _description in MONTHLY_RAW.values()]
+    serving_defs = [*build_semantic_assets(settings), *build_serving_assets(settings, dbt_keys)]
+    raw_monthly_keys = monthly_keys()
     fresh = freshness_checks([*raw_monthly_keys, dg.AssetKey("fct_trips")])
     job = build_job(
         (
-            dg.AssetSelection.assets(*ZONE_KEYS.values())
+            dg.AssetSelection.assets(*static_keys())
             | dg.AssetSelection.assets(*dbt_defs)
             | dg.AssetSelection.assets(*serving_defs)
         )

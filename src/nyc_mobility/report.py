@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from nyc_mobility.metrics import MetricsService
 
-MODES = ("yellow_taxi", "fhv", "citibike")
-MODE_LABELS = {"yellow_taxi": "Yellow taxi", "fhv": "For-hire vehicle", "citibike": "Citi Bike"}
-MODE_COLORS = {"yellow_taxi": "#e6a700", "fhv": "#5b6abf", "citibike": "#0a8f6a"}
+# One colour per mode, in the registry's order of trip sources.
+PALETTE = ("#e6a700", "#5b6abf", "#0a8f6a", "#c0392b", "#2e86c1", "#7d3c98", "#616a6b")
 BANDS = ("freezing", "cold", "mild", "warm", "hot")
 INTENSITIES = ("none", "light", "moderate", "heavy")
 HEADLINE_TABLE = (
@@ -36,6 +35,13 @@ HEADLINE_TABLE = (
 )
 
 
+def mode_styles() -> dict[str, tuple[str, str]]:
+    """(label, colour) of every trip mode of the source registry."""
+    from nyc_mobility.sources import modes
+
+    return {mode: (label, PALETTE[i % len(PALETTE)]) for i, (mode, label) in enumerate(modes().items())}
+
+
 @dataclass(frozen=True)
 class Chart:
     title: str
@@ -47,12 +53,10 @@ def _grouped_bars(rows, categories, title, y_title):
     import plotly.graph_objects as go
 
     figure = go.Figure()
-    for mode in MODES:
+    for mode, (label, colour) in mode_styles().items():
         values = {cat: value for cat, m, value in rows if m == mode}
         present = [c for c in categories if c in values]
-        figure.add_bar(
-            name=MODE_LABELS[mode], x=present, y=[values[c] for c in present], marker_color=MODE_COLORS[mode]
-        )
+        figure.add_bar(name=label, x=present, y=[values[c] for c in present], marker_color=colour)
     figure.update_layout(
         barmode="group", title=title, yaxis_title=y_title, template="plotly_white", height=380
     )
@@ -68,11 +72,12 @@ def charts(service: MetricsService) -> list[Chart]:
     lift = service.query(["rain_demand_lift", "snow_demand_lift"], ["mode"]).rows
     profile = service.query(["trips_per_hour"], ["clock_hour", "weather_hour__is_wet_day", "mode"]).rows
 
+    styles = mode_styles()
     lift_figure = go.Figure()
     for column, name in ((1, "Rain"), (2, "Snow")):
         lift_figure.add_bar(
             name=name,
-            x=[MODE_LABELS[r[0]] for r in lift],
+            x=[styles[r[0]][0] if r[0] in styles else r[0] for r in lift],
             y=[None if r[column] is None else 100 * r[column] for r in lift],
         )
     lift_figure.update_layout(
@@ -84,15 +89,15 @@ def charts(service: MetricsService) -> list[Chart]:
     )
 
     profile_figure = go.Figure()
-    for mode in MODES:
+    for mode, (label, colour) in styles.items():
         for wet, dash in ((False, "solid"), (True, "dot")):
             points = sorted((h, v) for h, w, m, v in profile if m == mode and w is wet)
             profile_figure.add_scatter(
-                name=f"{MODE_LABELS[mode]}, {'wet' if wet else 'dry'} days",
+                name=f"{label}, {'wet' if wet else 'dry'} days",
                 x=[h for h, _ in points],
                 y=[v for _, v in points],
                 mode="lines",
-                line={"dash": dash, "color": MODE_COLORS[mode]},
+                line={"dash": dash, "color": colour},
             )
     profile_figure.update_layout(
         title="Hourly profile: wet vs dry days",

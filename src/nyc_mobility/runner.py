@@ -25,11 +25,9 @@ def instance_for_run() -> dg.DagsterInstance:
 
 def months_to_land(settings: Settings) -> list[str]:
     """Sample mode with no trip files on disk: the sample's months. Otherwise build what is on disk."""
-    from nyc_mobility import raw
     from nyc_mobility.months import month_range
 
-    on_disk = raw.landed_months(settings.raw_dir)
-    if settings.source == "sample" and not any(on_disk[s] for s in raw.TRIP_SOURCES):
+    if settings.data_origin == "sample" and not trip_months_on_disk(settings):
         return month_range(settings.sample_start, settings.sample_end)
     return []
 
@@ -37,8 +35,7 @@ def months_to_land(settings: Settings) -> list[str]:
 def trip_months_on_disk(settings: Settings) -> set[str]:
     from nyc_mobility import raw
 
-    on_disk = raw.landed_months(settings.raw_dir)
-    return {m for source in raw.TRIP_SOURCES for m in on_disk[source]}
+    return raw.trip_months(settings.raw_dir)
 
 
 def covering_settings(settings: Settings, months: set[str]) -> Settings:

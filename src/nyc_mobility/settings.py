@@ -8,6 +8,7 @@ written inside the installed package.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Literal
 
@@ -18,33 +19,16 @@ DEFAULT_CRON = "0 2 * * *"
 SAMPLE_START, SAMPLE_END, SAMPLE_SCALE = "2024-10", "2024-11", 0.002
 ENV_PREFIX = "NYC_MOBILITY_"
 Target = Literal["dev", "prod"]
-Source = Literal["sample", "official"]
+DataOrigin = Literal["sample", "official"]
 AlertSink = Literal["log", "webhook", "slack"]
-# Settings field -> environment variable (after the NYC_MOBILITY_ prefix).
-ENV_NAMES = {
-    "data_dir": "DATA_DIR",
-    "duckdb_path": "DUCKDB_PATH",
-    "target": "TARGET",
-    "cron": "CRON",
-    "log_retention_days": "LOG_RETENTION_DAYS",
-    "source": "SOURCE",
-    "dbt_threads": "DBT_THREADS",
-    "partitions_start": "PARTITIONS_START",
-    "tlc_base_url": "TLC_BASE_URL",
-    "citibike_base_url": "CITIBIKE_BASE_URL",
-    "open_meteo_base_url": "OPEN_METEO_BASE_URL",
-    "allow_any_host": "ALLOW_ANY_HOST",
-    "sample_start": "SAMPLE_START",
-    "sample_end": "SAMPLE_END",
-    "sample_scale": "SAMPLE_SCALE",
-    "alert_sinks": "ALERT_SINKS",
-    "alert_webhook_url": "ALERT_WEBHOOK_URL",
-    "alert_slack_channel": "ALERT_SLACK_CHANNEL",
-    "alert_slack_token_env": "ALERT_SLACK_TOKEN_ENV",
-    "webserver_url": "WEBSERVER_URL",
-    "raw_sensor_interval_seconds": "RAW_SENSOR_INTERVAL_SECONDS",
-    "raw_settle_seconds": "RAW_SETTLE_SECONDS",
-}
+# Renamed settings: old name -> new name (the old keyword and environment variable still work,
+# with a DeprecationWarning).
+DEPRECATED_NAMES = {"source": "data_origin"}
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a settings field: ``NYC_MOBILITY_`` + the field in upper case."""
+    return ENV_PREFIX + field.upper()
 
 
 class Settings(BaseModel):
@@ -67,9 +51,12 @@ class Settings(BaseModel):
         le=3650,
         description="Age after which log_retention deletes runs, logs and artifacts.",
     )
-    source: Source = Field(
+    data_origin: DataOrigin = Field(
         default="sample",
-        description="sample: write the embedded sample when no raw data exists; official: expect landed files.",
+        description=(
+            "Where raw files come from when a month has none: sample (the embedded generator) or "
+            "official (downloaded; `nyc-mobility ingest` lands them)."
+        ),
     )
     dbt_threads: int | None = Field(
         default=None, ge=1, le=64, description="dbt --threads (default: the profile's)."
@@ -113,6 +100,23 @@ class Settings(BaseModel):
         le=86400,
         description="A raw file must be unchanged this long before the sensor builds its month.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, values: object) -> object:
+        if not isinstance(values, dict):
+            return values
+        values = dict(values)
+        for old, new in DEPRECATED_NAMES.items():
+            if old in values:
+                warnings.warn(
+                    f"the setting {old!r} is deprecated; use {new!r} (environment: {env_name(new)})",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                value = values.pop(old)
+                values.setdefault(new, value)
+        return values
 
     @field_validator("alert_sinks", mode="before")
     @classmethod
@@ -187,7 +191,7 @@ class Settings(BaseModel):
 
     def source_urls(self):
         """Where official files are fetched from (mirrors allowed only with ``allow_any_host``)."""
-        from nyc_mobility.ingest.sources import SourceUrls
+        from nyc_mobility.ingest.urls import SourceUrls
 
         default = SourceUrls()
         return SourceUrls(
@@ -220,8 +224,16 @@ class Settings(BaseModel):
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Settings from ``NYC_MOBILITY_*`` variables; keyword overrides win."""
         env = os.environ if environ is None else environ
+        names = [*cls.model_fields, *DEPRECATED_NAMES]
         values: dict[str, object] = {
-            field: env[ENV_PREFIX + var] for field, var in ENV_NAMES.items() if env.get(ENV_PREFIX + var)
+            field: env[env_name(field)] for field in names if env.get(env_name(field))
         }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    @classmethod
+    def merged(cls, base: Settings | None = None, **overrides: object) -> Settings:
+        """``base`` (or the defaults) with the given fields replaced; ``None`` keeps a field as it is."""
+        values: dict[str, object] = base.model_dump(exclude_unset=True) if base is not None else {}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -20,6 +20,7 @@ from dagster._core.storage.dagster_run import DagsterRunStatus, RunsFilter
 from dagster._core.workspace.context import WorkspaceProcessContext
 from dagster._core.workspace.load_target import WorkspaceFileTarget
 
+from nyc_mobility import sources
 from nyc_mobility.metrics import MetricsService
 from nyc_mobility.project import installed_script
 from nyc_mobility.sample import generate
@@ -135,8 +136,8 @@ def test_daemon_queues_builds_backfills_in_one_run_alerts_and_never_blocks_reade
     workspace = home / "workspace.yaml"
     generate(data / "raw", MONTHS[0], MONTHS[-1], scale=0.0005)
     # A month that cannot land: its folders are files, so the raw run for it fails (writing nothing).
-    for source in ("tlc_yellow", "tlc_fhv", "citibike", "weather"):
-        (data / "raw" / source / "month=2024-08").write_text("not a folder")
+    for source in sources.monthly():
+        (data / "raw" / source.folder / "month=2024-08").write_text("not a folder")
     fake_hosts.add("/alerts", Ok(b"ok"))
     env = {
         **os.environ,

@@ -24,7 +24,7 @@ import pytest
 
 from nyc_mobility import raw
 from nyc_mobility.ingest import validate
-from nyc_mobility.preflight import RawFilesError, check_raw_files
+from nyc_mobility.raw.preflight import RawFilesError, check_raw_files
 from tests.conftest import RUN_ONCE, query, scalar
 from tests.corpus import (
     HEADER,
@@ -164,13 +164,13 @@ LANDING_CASES: dict[str, tuple[str, bytes, Callable[[Path, Path], object], str]]
     "zip with junk and no CSV": (
         "202411-citibike-tripdata.zip",
         _zip_bytes({"__MACOSX/._x.csv": b"junk", "readme.txt": b"hello"}),
-        lambda f, raw_dir: raw.land_citibike_zip(f, raw_dir, MONTH),
+        lambda f, raw_dir: raw.land_csv_archive(f, raw_dir, "citibike", MONTH),
         "the archive holds no trip CSV",
     ),
     "HTML page saved as .zip": (
         "202411-citibike-tripdata.zip",
         b"<html>Not Found</html>",
-        lambda f, raw_dir: raw.land_citibike_zip(f, raw_dir, MONTH),
+        lambda f, raw_dir: raw.land_csv_archive(f, raw_dir, "citibike", MONTH),
         "not a valid zip archive",
     ),
     "CSV with a broken quote": (

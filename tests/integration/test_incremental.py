@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from nyc_mobility import raw
+from nyc_mobility import raw, sources
 from nyc_mobility.assets.dbt import dbt_executable
 from nyc_mobility.dbt_args import build_args
 from nyc_mobility.project import dbt_project
@@ -69,7 +69,7 @@ def test_rebuilding_one_month_replaces_exactly_that_month(spring, tmp_path):
     april_before = month_fingerprint(db, "2024-04")
     # A corrected April file is published: land it over the old one.
     replacement = write_published(tmp_path, "2024-04", scale=0.0004, seed=99)
-    raw.land_file(replacement.yellow, spring.raw_dir, "tlc_yellow", "2024-04")
+    raw.land_file(replacement["yellow"], spring.raw_dir, "tlc_yellow", "2024-04")
 
     args = build_args(spring, start_month="2024-04", end_month="2024-04")
     result = run_dbt(spring, *args, "--select", "int_trips__unioned+")
@@ -98,7 +98,7 @@ def test_a_month_whose_files_are_gone_is_emptied_by_its_rebuild(spring, tmp_path
     db = spring.warehouse_path
     march_before = month_fingerprint(db, "2024-03")
     assert scalar(db, "select count(*) from fct_trips where source_month = '2024-04'") > 0
-    withdrawn = {source: spring.raw_dir / source / "month=2024-04" for source in raw.TRIP_SOURCES}
+    withdrawn = {s.folder: raw.month_dir(spring.raw_dir, s, "2024-04") for s in sources.trips()}
     for source, folder in withdrawn.items():
         folder.rename(tmp_path / source)
     try:

@@ -16,8 +16,9 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from nyc_mobility import sources
 from nyc_mobility.cli import app
-from nyc_mobility.ingest.sources import SourceUrls
+from nyc_mobility.ingest.urls import SourceUrls
 from nyc_mobility.sample.weather import response_for_month
 from nyc_mobility.settings import Settings
 from tests.conftest import build_in_process, query, scalar
@@ -136,7 +137,7 @@ def official(fake_hosts, real_data: Path):
     weather_months = sorted({m for months in MONTHS.values() for m in months})
     for index, month in enumerate(weather_months):
         body = json.dumps(response_for_month(month, seed=3)[0]).encode()
-        path = urls.weather_url(month).removeprefix(hosts.url)
+        path = urls.urls_for(sources.get("weather"), month)[0].removeprefix(hosts.url)
         hosts.add(path, Stall(1.5, body), Ok(body)) if index == 0 else hosts.add(path, Ok(body))
     hosts.add("/misc/taxi_zone_lookup.csv", Ok((r / "tlc_zones/taxi_zone_lookup.csv").read_bytes()))
     shapes = {
@@ -190,7 +191,11 @@ def test_ingest_lands_every_source_then_builds_with_reconciled_counts(official, 
     assert result.exit_code == 0 and "already present" in result.output  # idempotent re-run
     assert hosts.hits["/trip-data/yellow_tripdata_2025-01.parquet"] == 2  # 500, then the file; not again
     assert hosts.hits["/trip-data/yellow_tripdata_2020-07.parquet"] == 2  # truncated, then the file
-    stalled = SourceUrls(open_meteo_base=hosts.url).weather_url(weather_months[0]).removeprefix(hosts.url)
+    stalled = (
+        SourceUrls(open_meteo_base=hosts.url)
+        .urls_for(sources.get("weather"), weather_months[0])[0]
+        .removeprefix(hosts.url)
+    )
     assert hosts.hits[stalled] == 2  # timed out, then answered
     assert not list(data_dir.rglob("*.part")) and not list(data_dir.rglob(".*.tmp"))
 
@@ -204,7 +209,7 @@ def test_ingest_lands_every_source_then_builds_with_reconciled_counts(official, 
         "201509-citibike-tripdata.parquet"
     ]
 
-    settings = Settings(data_dir=data_dir, source="official")
+    settings = Settings(data_dir=data_dir, data_origin="official")
     build = build_in_process(settings)
     assert build.result.success, [e.check_name for e in build.result.check_evaluations() if not e.passed]
     db = settings.warehouse_path

@@ -56,7 +56,7 @@ def _split_csv_by_month(src: Path, month_sql: str, out: Path) -> dict[str, Path]
 @pytest.fixture(scope="module")
 def real_build(real_data: Path, tmp_path_factory) -> Settings:
     work = tmp_path_factory.mktemp("real")
-    settings = Settings(data_dir=work / "data", source="official")
+    settings = Settings(data_dir=work / "data", data_origin="official")
     raw_dir = settings.raw_dir
     tlc = real_data / "tlc_yellow"
     raw.land_file(tlc / "yellow_tripdata_2025-01_head10000.parquet", raw_dir, "tlc_yellow", "2025-01")
@@ -87,14 +87,14 @@ def real_build(real_data: Path, tmp_path_factory) -> Settings:
         with zipfile.ZipFile(archive, "w") as z:
             z.write(csv, csv.name)
             z.writestr(f"__MACOSX/._{csv.name}", b"junk")
-        raw.land_citibike_zip(archive, raw_dir, month)
+        raw.land_csv_archive(archive, raw_dir, "citibike", month)
     for response in sorted((real_data / "weather_openmeteo" / "daily_forecast_api_json").glob("NYC_*.json")):
         raw.land_file(response, raw_dir, "weather", response.stem[4:11])
     raw.land_zone_lookup(real_data / "tlc_zones" / "taxi_zone_lookup.csv", raw_dir)
     raw.land_zone_shapes(zip_shapefile(real_data / "tlc_zones" / "taxi_zones_shapefile", work), raw_dir)
     # Real weather covers 2024-01..2025-03; other trip months get generated archive responses.
     landed = raw.landed_months(raw_dir)
-    trip_months = set(landed["tlc_yellow"]) | set(landed["tlc_fhv"]) | set(landed["citibike"])
+    trip_months = raw.trip_months(raw_dir)
     for month in sorted(trip_months - set(landed["weather"])):
         body, _ = response_for_month(month, seed=1)
         target = work / "weather" / f"open_meteo_{month}.json"

@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from nyc_mobility import raw
+from nyc_mobility import raw, sources
 from tests.conftest import query, scalar
 
 pytestmark = pytest.mark.integration
@@ -56,11 +56,7 @@ def test_every_dbt_test_runs_once_in_the_step_that_builds_its_model(sample_build
 
 def test_staging_keeps_every_published_record(sample_build):
     raw_dir = sample_build.settings.raw_dir
-    for model, folder in [
-        ("stg_tlc__yellow_taxi", "tlc_yellow"),
-        ("stg_tlc__fhv_taxi", "tlc_fhv"),
-        ("stg_citibike__trips", "citibike"),
-    ]:
+    for model, folder in ((s.staging_model, s.folder) for s in sources.trips()):
         published = duckdb.sql(
             f"select count(*) from read_parquet('{raw_dir}/{folder}/*/*.parquet')"
         ).fetchall()[0][0]
@@ -214,7 +210,7 @@ def test_bike_trips_get_zones_from_the_shapes(sample_build):
 def test_quarantine_and_summary_reconcile_with_the_published_files(sample_build):
     db = sample_build.db
     raw_dir = sample_build.settings.raw_dir
-    for mode, folder in (("yellow_taxi", "tlc_yellow"), ("fhv", "tlc_fhv"), ("citibike", "citibike")):
+    for mode, folder in ((s.mode, s.folder) for s in sources.trips()):
         published = dict(
             duckdb.sql(
                 f"select month, count(*) from read_parquet('{raw_dir}/{folder}/*/*.parquet', hive_partitioning=true) group by 1"
@@ -242,7 +238,7 @@ def test_quarantine_and_summary_reconcile_with_the_published_files(sample_build)
 
 def test_the_build_is_one_run_over_the_landed_months_as_partitions(sample_build):
     run = sample_build.result.build.dagster_run
-    months = sorted({m for m in raw.landed_months(sample_build.settings.raw_dir)["tlc_yellow"]})
+    months = sorted({m for m in raw.landed_months(sample_build.settings.raw_dir)["yellow"]})
     assert run.tags["dagster/asset_partition_range_start"] == months[0]
     assert run.tags["dagster/asset_partition_range_end"] == months[-1]
     partitions = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from nyc_mobility import docgen
-from nyc_mobility.metrics.catalog import semantic_manifest
+from nyc_mobility.metrics.catalog import catalog_markdown, semantic_manifest
 from nyc_mobility.project import manifest_path
 
 
@@ -47,11 +47,14 @@ def test_data_model_lists_every_model_column_and_test():
 
 def test_metric_catalog_lists_every_metric_with_its_definition():
     semantic = semantic_manifest()
-    text = docgen.metric_catalog_markdown(semantic)
+    text = catalog_markdown(semantic)
     for metric in semantic["metrics"]:
         assert f"| `{metric['name']}` |" in text
     assert "7 day window of `trip_count_by_day`" in text
     assert "`trips` offset 7 day" in text
+    # a ratio of two filtered inputs shows both filters (not `taxi_trips / taxi_trips`)
+    share = next(line for line in text.splitlines() if line.startswith("| `airport_pickup_share` |"))
+    assert share.count(" where ") == 1 and share.count("`taxi_trips`") == 2, share
     for heading in ("Volume & demand", "Revenue & fares", "Trip efficiency & duration", "Weather impact"):
         assert f"## {heading}" in text
 
@@ -75,11 +78,9 @@ def test_cli_reference_documents_every_command_and_option():
 
 
 def test_configuration_reference_has_every_setting_and_variable():
-    from nyc_mobility.settings import ENV_NAMES, Settings
+    from nyc_mobility.settings import Settings, env_name
 
     text = docgen.settings_reference_markdown()
     for name in Settings.model_fields:
         assert f"| `{name}` |" in text
-    for variable in ENV_NAMES.values():
-        assert f"`NYC_MOBILITY_{variable}`" in text
-    assert set(ENV_NAMES) == set(Settings.model_fields)
+        assert f"`{env_name(name)}`" in text

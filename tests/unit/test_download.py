@@ -8,9 +8,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from nyc_mobility import sources
 from nyc_mobility.ingest import validate
 from nyc_mobility.ingest.download import DownloadError, NotFoundError, RetryPolicy, download, make_client
-from nyc_mobility.ingest.sources import DisallowedHostError, SourceUrls
+from nyc_mobility.ingest.urls import DisallowedHostError, SourceUrls
 from tests.fake_hosts import Ok, Stall, Status, Truncate
 
 FAST = RetryPolicy(
@@ -99,17 +100,17 @@ def test_allow_list_is_enforced_by_default(tmp_path):
         urls.check("http://d37ci6vzurychx.cloudfront.net/trip-data/x.parquet")
     with pytest.raises(DisallowedHostError):
         urls.check("https://example.com/x.parquet")
-    assert urls.check(urls.tlc_trip_url("yellow", "2024-01")).startswith("https://d37ci6vzurychx")
+    assert urls.check(urls.urls_for(sources.get("yellow"), "2024-01")[0]).startswith("https://d37ci6vzurychx")
 
 
 def test_citibike_candidates_include_the_misspelling_and_yearly_archives():
     urls = SourceUrls()
-    june = urls.citibike_urls("2022-06")
+    june = urls.urls_for(sources.get("citibike"), "2022-06")
     assert june[0].endswith("/2022-citibike-tripdata.zip")
     assert any(u.endswith("/202206-citbike-tripdata.csv.zip") for u in june)
-    assert urls.citibike_urls("2024-03")[0].endswith("/202403-citibike-tripdata.csv.zip")
+    assert urls.urls_for(sources.get("citibike"), "2024-03")[0].endswith("/202403-citibike-tripdata.csv.zip")
 
 
 def test_weather_url_asks_for_utc_and_one_extra_day():
-    url = SourceUrls().weather_url("2024-02")
+    url = SourceUrls().urls_for(sources.get("weather"), "2024-02")[0]
     assert "start_date=2024-02-01" in url and "end_date=2024-03-01" in url and "timezone=GMT" in url

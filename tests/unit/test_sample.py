@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from nyc_mobility.ingest.sources import WEATHER_VARIABLES
+from nyc_mobility.ingest.urls import WEATHER_VARIABLES
 from nyc_mobility.sample import demand, write_published
 from nyc_mobility.sample.weather import simulate
 from nyc_mobility.sample.zones import zone_table
@@ -44,15 +44,15 @@ def published(tmp_path_factory):
 
 
 def test_yellow_parquet_has_the_official_names_and_types(published):
-    schema = pq.read_schema(published.yellow)
+    schema = pq.read_schema(published["yellow"])
     types = {f.name: str(f.type) for f in schema}
     assert {k: types[k] for k in YELLOW_2024_SCHEMA} == YELLOW_2024_SCHEMA
     assert types["cbd_congestion_fee"] == "double"  # published from 2025-01 on
-    assert published.yellow.name == "yellow_tripdata_2025-01.parquet"
+    assert published["yellow"].name == "yellow_tripdata_2025-01.parquet"
 
 
 def test_fhv_parquet_uses_the_published_casing(published):
-    names = pq.read_schema(published.fhv).names
+    names = pq.read_schema(published["fhv"]).names
     assert names == [
         "dispatching_base_num",
         "pickup_datetime",
@@ -65,10 +65,10 @@ def test_fhv_parquet_uses_the_published_casing(published):
 
 
 def test_citibike_zip_holds_split_csvs_and_macosx_junk(published):
-    with zipfile.ZipFile(published.citibike_zip) as z:
+    with zipfile.ZipFile(published["citibike"]) as z:
         names = z.namelist()
         header = z.read("202501-citibike-tripdata_1.csv").decode().splitlines()[0]
-    assert published.citibike_zip.name == "202501-citibike-tripdata.csv.zip"
+    assert published["citibike"].name == "202501-citibike-tripdata.csv.zip"
     assert "202501-citibike-tripdata_2.csv" in names  # more rows than max_rows_per_csv
     assert any(n.startswith("__MACOSX/") for n in names)
     assert header.replace('"', "") == (
@@ -78,7 +78,7 @@ def test_citibike_zip_holds_split_csvs_and_macosx_junk(published):
 
 
 def test_weather_is_the_open_meteo_archive_shape_and_covers_the_local_month(published):
-    body = json.loads(published.weather.read_text())
+    body = json.loads(published["weather"].read_text())
     assert body["utc_offset_seconds"] == 0 and body["timezone"] == "GMT"
     hourly = body["hourly"]
     assert hourly["time"][0] == "2025-01-01T00:00"
@@ -93,9 +93,9 @@ def test_same_seed_same_data(tmp_path):
     a = write_published(tmp_path / "a", "2024-03", scale=0.001, seed=7)
     b = write_published(tmp_path / "b", "2024-03", scale=0.001, seed=7)
     c = write_published(tmp_path / "c", "2024-03", scale=0.001, seed=8)
-    assert pq.read_table(a.yellow).equals(pq.read_table(b.yellow))
-    assert a.weather.read_bytes() == b.weather.read_bytes()
-    assert not pq.read_table(a.yellow).equals(pq.read_table(c.yellow))
+    assert pq.read_table(a["yellow"]).equals(pq.read_table(b["yellow"]))
+    assert a["weather"].read_bytes() == b["weather"].read_bytes()
+    assert not pq.read_table(a["yellow"]).equals(pq.read_table(c["yellow"]))
 
 
 def test_dirty_records_are_a_few_percent(published):
@@ -103,7 +103,7 @@ def test_dirty_records_are_a_few_percent(published):
         f"""select avg(case when tpep_dropoff_datetime < tpep_pickup_datetime
                             or fare_amount < 0 or trip_distance > 1000
                             or strftime(tpep_pickup_datetime, '%Y-%m') <> '2025-01' then 1 else 0 end)
-            from '{published.yellow}'"""
+            from '{published["yellow"]}'"""
     ).fetchall()[0][0]
     assert 0.005 < bad < 0.05
 

@@ -42,6 +42,7 @@ def test_overrides_win_over_environment(tmp_path):
         {"cron": "every day"},
         {"log_retention_days": 0},
         {"sample_start": "2024-13"},
+        {"data_origin": "s3"},
         {"source": "s3"},
         {"unknown": 1},
     ],

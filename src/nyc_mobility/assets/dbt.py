@@ -9,27 +9,16 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from nyc_mobility.assets.raw import ZONE_SHAPES_KEY
 from nyc_mobility.dbt_args import build_args, invocation_target_path
+from nyc_mobility.layers import layer_of
 from nyc_mobility.ops.instance import WAREHOUSE_POOL
 from nyc_mobility.partitions import monthly_partitions
 from nyc_mobility.project import dbt_project, installed_script
 from nyc_mobility.settings import Settings
 
-LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}
 # Files a dbt Python model reads that are not dbt sources (DuckDB cannot read a shapefile).
-EXTRA_DEPS = {dg.AssetKey("int_citibike__station_zones"): dg.AssetKey(["raw", "zones", "taxi_zone_shapes"])}
-
-
-def layer_of(fqn: list[str]) -> str:
-    """The group of a dbt node from its path: staging, intermediate, marts, quality or semantic."""
-    parts = fqn[1:-1]
-    if parts[:2] == ["marts", "semantic"]:
-        return "semantic"
-    if parts[:2] == ["marts", "quality"]:
-        return "quality"
-    if parts and parts[0] in LAYER_GROUPS:
-        return LAYER_GROUPS[parts[0]]
-    return "dbt"
+EXTRA_DEPS = {dg.AssetKey("int_citibike__station_zones"): ZONE_SHAPES_KEY}
 
 
 class NycMobilityTranslator(DagsterDbtTranslator):
@@ -69,7 +58,7 @@ READS_RAW_FILES = ("dbt_upstream_assets", "dbt_monthly_assets")  # staging views
 
 def preflight(settings: Settings, context: dg.AssetExecutionContext) -> None:
     """Refuse to start dbt when a landed file is unreadable: the warehouse stays as it was."""
-    from nyc_mobility.preflight import RawFilesError, check_raw_files
+    from nyc_mobility.raw.preflight import RawFilesError, check_raw_files
 
     try:
         checked = check_raw_files(settings.raw_dir)

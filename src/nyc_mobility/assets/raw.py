@@ -1,9 +1,10 @@
 """Raw assets: the files the dbt sources read, keyed like the sources (``raw/<source>/<table>``).
 
-The trip and weather assets are partitioned by month; a partition writes that month's files under
-``{raw_dir}/<source>/month=YYYY-MM/``. With ``source="sample"`` the embedded generator writes them
-(a month that already has landed files is kept as it is: sample data never overwrites real data);
-with ``source="official"`` they are downloaded from the official hosts. Size, sha256, rows and the
+One asset per source of the registry (:mod:`nyc_mobility.sources`). The monthly ones are
+partitioned by month; a partition writes that month's files under ``{raw_dir}/<folder>/month=YYYY-MM/``.
+With ``data_origin="sample"`` the embedded generator writes them (a month that already has landed
+files is kept as it is: sample data never overwrites real data); with ``data_origin="official"``
+they are downloaded from the official hosts. Size, sha256, rows and the
 date range of what is on disk are recorded as metadata.
 """
 
@@ -12,39 +13,24 @@ from typing import Any
 
 import dagster as dg
 
-from nyc_mobility import raw
+from nyc_mobility import raw, sources
 from nyc_mobility.partitions import monthly_partitions
 from nyc_mobility.settings import Settings
-
-MONTHLY_RAW = {
-    "yellow": (
-        dg.AssetKey(["raw", "tlc", "yellow_tripdata"]),
-        "tlc_yellow",
-        "TLC yellow taxi trip records, monthly parquet as published.",
-    ),
-    "fhv": (
-        dg.AssetKey(["raw", "tlc", "fhv_tripdata"]),
-        "tlc_fhv",
-        "TLC for-hire vehicle trip records, monthly parquet as published.",
-    ),
-    "citibike": (
-        dg.AssetKey(["raw", "citibike", "tripdata"]),
-        "citibike",
-        "Citi Bike trips: every CSV of the month's zip, landed as text-typed parquet.",
-    ),
-    "weather": (
-        dg.AssetKey(["raw", "weather", "open_meteo_hourly"]),
-        "weather",
-        "Hourly Central Park weather, the Open-Meteo archive response (UTC).",
-    ),
-}
-ZONE_KEYS = {
-    "lookup": dg.AssetKey(["raw", "zones", "taxi_zone_lookup"]),
-    "shapes": dg.AssetKey(["raw", "zones", "taxi_zone_shapes"]),
-}
+from nyc_mobility.sources import RawSource
 
 
-def describe(paths: list[Path], source: str) -> dict[str, Any]:
+def asset_key(source: RawSource) -> dg.AssetKey:
+    return dg.AssetKey(list(source.asset_key_path))
+
+
+def monthly_keys() -> list[dg.AssetKey]:
+    return [asset_key(source) for source in sources.monthly()]
+
+
+ZONE_SHAPES_KEY = dg.AssetKey(["raw", "zones", "taxi_zone_shapes"])
+
+
+def describe(paths: list[Path], source: RawSource) -> dict[str, Any]:
     """Metadata of landed files: size, sha256, rows and first/last timestamps."""
     from nyc_mobility.ingest import validate
     from nyc_mobility.ingest.download import sha256_of
@@ -54,10 +40,7 @@ def describe(paths: list[Path], source: str) -> dict[str, Any]:
     rows, first, last = 0, [], []
     for path in paths:
         if path.suffix == ".parquet":
-            column = {"yellow": "tpep_pickup_datetime", "fhv": "pickup_datetime", "citibike": "started_at"}[
-                source
-            ]
-            meta = validate.parquet(path, column)
+            meta = validate.parquet(path, source.timestamp_columns)
         elif path.suffix == ".json":
             meta = validate.open_meteo(path)
         else:
@@ -71,20 +54,20 @@ def describe(paths: list[Path], source: str) -> dict[str, Any]:
     return info
 
 
-def land_month(settings: Settings, source: str, month: str) -> tuple[list[Path], str]:
+def land_month(settings: Settings, source: RawSource, month: str) -> tuple[list[Path], str]:
     """Make sure ``source`` has its files for ``month`` on disk; return them and what was done."""
-    folder = raw.month_dir(settings.raw_dir, MONTHLY_RAW[source][1], month)
-    existing = sorted(p for p in folder.glob("*") if raw.is_landed(p))
-    if settings.source == "sample":
-        if existing:
-            return existing, "kept (already landed)"
+    existing = raw.landed_files(raw.month_dir(settings.raw_dir, source, month))
+    if settings.data_origin == "sample":
+        if existing or not source.sample_writer:
+            return existing, "kept (already landed)" if existing else "no sample for this source"
         from nyc_mobility.sample import land_source
 
-        return land_source(settings.raw_dir, month, source, scale=settings.sample_scale), "sample written"
+        landed = land_source(settings.raw_dir, month, source.name, scale=settings.sample_scale)
+        return landed, "sample written"
     from nyc_mobility.ingest.run import ingest
 
     report = ingest(
-        settings.raw_dir, settings.data_dir / "downloads", [month], [source], urls=settings.source_urls()
+        settings.raw_dir, settings.data_dir / "downloads", [month], [source.name], urls=settings.source_urls()
     )
     if report.failures:
         raise dg.Failure(description=report.failures[0].error)
@@ -93,15 +76,13 @@ def land_month(settings: Settings, source: str, month: str) -> tuple[list[Path],
 
 
 def _monthly_asset(
-    settings: Settings, source: str, partitions: dg.PartitionsDefinition
+    settings: Settings, source: RawSource, partitions: dg.PartitionsDefinition
 ) -> dg.AssetsDefinition:
-    key, _folder, description = MONTHLY_RAW[source]
-
     @dg.asset(
-        key=key,
+        key=asset_key(source),
         partitions_def=partitions,
         group_name="raw",
-        description=description,
+        description=source.description,
         kinds={"file"},
         backfill_policy=dg.BackfillPolicy.single_run(),
     )
@@ -110,11 +91,11 @@ def _monthly_asset(
         for month in context.partition_keys:
             paths, action = land_month(settings, source, month)
             per_month[month] = {"action": action, **describe(paths, source)}
-            context.log.info(f"{source} {month}: {action}, {per_month[month]['rows']} rows")
+            context.log.info(f"{source.name} {month}: {action}, {per_month[month]['rows']} rows")
         only = next(iter(per_month.values())) if len(per_month) == 1 else None
         metadata: dict[str, Any] = {
-            "path": dg.MetadataValue.path(str(settings.raw_dir / MONTHLY_RAW[source][1])),
-            "source_mode": settings.source,
+            "path": dg.MetadataValue.path(str(raw.source_dir(settings.raw_dir, source))),
+            "data_origin": settings.data_origin,
             "months": dg.MetadataValue.json(per_month),
         }
         if only is not None:
@@ -124,24 +105,24 @@ def _monthly_asset(
     return _raw_month
 
 
-def _zones_asset(settings: Settings) -> dg.AssetsDefinition:
+def _zones_asset(settings: Settings, source: RawSource) -> dg.AssetsDefinition:
     specs = [
         dg.AssetSpec(
-            ZONE_KEYS["lookup"], group_name="raw", kinds={"file"}, description="TLC taxi zone lookup CSV."
+            asset_key(source), group_name="raw", kinds={"file"}, description="TLC taxi zone lookup CSV."
         ),
         dg.AssetSpec(
-            ZONE_KEYS["shapes"],
+            ZONE_SHAPES_KEY,
             group_name="raw",
             kinds={"file"},
             description="TLC taxi zone shapes (shapefile, EPSG:2263): places Citi Bike stations in zones.",
         ),
     ]
 
-    @dg.multi_asset(specs=specs, name="raw_zones")
+    @dg.multi_asset(specs=specs, name=f"raw_{source.name}")
     def raw_zones(context: dg.AssetExecutionContext):
-        lookup = settings.raw_dir / "zones" / raw.ZONE_LOOKUP_NAME
+        lookup = raw.zone_lookup_path(settings.raw_dir)
         shapes = raw.zone_shapes_path(settings.raw_dir)
-        if settings.source == "sample":
+        if settings.data_origin == "sample":
             action = "kept (already landed)"
             if not (lookup.exists() and shapes.exists()):
                 from nyc_mobility.sample import land_zones
@@ -152,14 +133,18 @@ def _zones_asset(settings: Settings) -> dg.AssetsDefinition:
             from nyc_mobility.ingest.run import ingest
 
             report = ingest(
-                settings.raw_dir, settings.data_dir / "downloads", [], ["zones"], urls=settings.source_urls()
+                settings.raw_dir,
+                settings.data_dir / "downloads",
+                [],
+                [source.name],
+                urls=settings.source_urls(),
             )
             if report.failures:
                 raise dg.Failure(description=report.failures[0].error)
             action = "already present" if report.landed[0].skipped else "downloaded"
         from nyc_mobility.ingest.download import sha256_of
 
-        for key, path in ((ZONE_KEYS["lookup"], lookup), (ZONE_KEYS["shapes"], shapes)):
+        for key, path in ((asset_key(source), lookup), (ZONE_SHAPES_KEY, shapes)):
             yield dg.MaterializeResult(
                 asset_key=key,
                 metadata={
@@ -175,4 +160,12 @@ def _zones_asset(settings: Settings) -> dg.AssetsDefinition:
 
 def build_raw_assets(settings: Settings) -> list[dg.AssetsDefinition]:
     partitions = monthly_partitions(settings.partitions_start)
-    return [*(_monthly_asset(settings, source, partitions) for source in MONTHLY_RAW), _zones_asset(settings)]
+    monthly = [_monthly_asset(settings, source, partitions) for source in sources.monthly()]
+    zones = [_zones_asset(settings, source) for source in sources.static() if source.landing == "zones"]
+    return [*monthly, *zones]
+
+
+def static_keys() -> list[dg.AssetKey]:
+    """The keys of the static raw assets (the zone lookup and shapes)."""
+    keys = [asset_key(source) for source in sources.static()]
+    return [*keys, ZONE_SHAPES_KEY]

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
+from nyc_mobility import sources as registry
 from nyc_mobility.cli.options import DataDir, settings_from
 
 
@@ -17,9 +18,9 @@ def ingest(
     start: str = typer.Option(..., "--start", help="First month, YYYY-MM."),
     end: str = typer.Option(None, "--end", help="Last month, YYYY-MM (default: START)."),
     sources: str = typer.Option(
-        "yellow,fhv,citibike,weather,zones",
+        ",".join(registry.names()),
         "--sources",
-        help="Comma-separated: yellow,fhv,citibike,weather,zones.",
+        help=f"Comma-separated, from: {','.join(registry.names())}.",
     ),
     data_dir: Path = DataDir,
     tlc_base_url: str = typer.Option(None, "--tlc-base-url", help="Mirror of the TLC host."),
@@ -70,9 +71,8 @@ def ingest(
         console=console,
         transient=False,
     ) as bars:
-        overall = bars.add_task(
-            "files", total=len(months) * len([s for s in chosen if s != "zones"]) + ("zones" in chosen)
-        )
+        monthly = [s for s in chosen if registry.get(s).is_monthly]
+        overall = bars.add_task("files", total=len(months) * len(monthly) + len(chosen) - len(monthly))
 
         def progress(label: str):
             task = bars.add_task(label, total=None)

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import tenacity
 
-from nyc_mobility.ingest.sources import DEFAULT_URLS, SourceUrls
+from nyc_mobility.ingest.urls import DEFAULT_URLS, SourceUrls
 from nyc_mobility.ingest.validate import InvalidContentError
 
 Validator = Callable[[Path], dict[str, Any]]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from nyc_mobility import raw
+from nyc_mobility import raw, sources
 from nyc_mobility.ingest import validate
 from nyc_mobility.ingest.download import (
     DEFAULT_POLICY,
@@ -20,11 +20,8 @@ from nyc_mobility.ingest.download import (
     download,
     make_client,
 )
-from nyc_mobility.ingest.sources import DEFAULT_URLS, DisallowedHostError, SourceUrls
-
-MONTHLY = ("yellow", "fhv", "citibike", "weather")
-ALL = (*MONTHLY, "zones")
-_RAW_NAME = {"yellow": "tlc_yellow", "fhv": "tlc_fhv", "citibike": "citibike", "weather": "weather"}
+from nyc_mobility.ingest.urls import DEFAULT_URLS, DisallowedHostError, SourceUrls
+from nyc_mobility.sources import RawSource
 
 
 @dataclass
@@ -59,45 +56,39 @@ class Landed:
 
 
 def parse_sources(value: str | Iterable[str]) -> list[str]:
-    names = [s.strip() for s in (value.split(",") if isinstance(value, str) else value) if s.strip()]
-    unknown = sorted(set(names) - set(ALL))
-    if unknown:
-        raise ValueError(f"unknown source(s) {', '.join(unknown)}; choose from {', '.join(ALL)}")
-    return names or list(ALL)
+    """Source names from ``"yellow,citibike"`` (every registered source when empty)."""
+    return [source.name for source in sources.parse_names(value)]
 
 
 def ingest(
     raw_dir: Path,
     downloads_dir: Path,
     months: list[str],
-    sources: list[str],
+    sources_wanted: list[str],
     *,
     urls: SourceUrls = DEFAULT_URLS,
     policy: RetryPolicy = DEFAULT_POLICY,
     progress: Callable[[str], Progress | None] = lambda _label: None,
     client: httpx.Client | None = None,
 ) -> IngestReport:
-    """Download and land every requested source for every month (zones once).
+    """Download and land every requested source for every month (static sources once).
 
     A failing source-month is reported and the others go on; nothing partial is ever landed.
     """
     owned = client is None
     client = client or make_client(policy)
     report = IngestReport()
-    jobs: list[tuple[str, str | None]] = [("zones", None)] if "zones" in sources else []
-    jobs += [(source, month) for month in months for source in MONTHLY if source in sources]
+    chosen = sources.parse_names(sources_wanted)
+    jobs: list[tuple[RawSource, str | None]] = [(s, None) for s in chosen if not s.is_monthly]
+    jobs += [(source, month) for month in months for source in chosen if source.is_monthly]
     try:
         for source, month in jobs:
-            label = source if month is None else f"{source} {month}"
+            label = source.name if month is None else f"{source.name} {month}"
+            land = _LANDERS[source.landing]
             try:
-                if source == "zones":
-                    landed = _zones(client, raw_dir, downloads_dir, urls, policy, progress(label))
-                elif source == "citibike":
-                    landed = _citibike(client, raw_dir, downloads_dir, month, urls, policy, progress(label))
-                else:
-                    landed = _single(client, raw_dir, month, source, urls, policy, progress(label))
+                landed = land(client, raw_dir, downloads_dir, source, month, urls, policy, progress(label))
             except (DownloadError, DisallowedHostError, raw.RawFileError) as exc:
-                report.failures.append(Failure(source, month, str(exc)))
+                report.failures.append(Failure(source.name, month, str(exc)))
             else:
                 report.landed.append(landed)
     finally:
@@ -112,31 +103,35 @@ def _landed(source: str, month: str | None, result: DownloadResult, files: list[
     )
 
 
-def _single(client, raw_dir, month, source, urls, policy, progress) -> Landed:
-    if source == "weather":
-        url, name, check = urls.weather_url(month), f"open_meteo_{month}.json", validate.open_meteo
-    else:
-        url = urls.tlc_trip_url(source, month)
-        name = url.rsplit("/", 1)[-1]
+def file_check(source: RawSource) -> Callable[[Path], dict]:
+    """How a downloaded file of ``source`` is validated before it is landed."""
+    if source.landed_suffix == ".json":
+        return validate.open_meteo
 
-        def check(path: Path) -> dict:
-            column = "tpep_pickup_datetime" if source == "yellow" else "pickup_datetime"
-            return validate.parquet(path, column)
-
-    dest = raw.month_dir(raw_dir, _RAW_NAME[source], month) / name
-    result = download(client, url, dest, check, urls=urls, policy=policy, progress=progress)
-    return _landed(source, month, result, [result.path])
+    return lambda path: validate.parquet(path, source.timestamp_columns)
 
 
-def _citibike(client, raw_dir, downloads_dir, month, urls, policy, progress) -> Landed:
+def _single(client, raw_dir, downloads_dir, source, month, urls, policy, progress) -> Landed:
+    """One published file landed unchanged under the month (TLC parquet, Open-Meteo JSON)."""
+    url = urls.urls_for(source, month)[0]
+    name = url.split("?", 1)[0].rsplit("/", 1)[-1]
+    if source.landed_suffix == ".json":
+        name = f"open_meteo_{month}.json"  # the archive URL is a query, not a file name
+    dest = raw.month_dir(raw_dir, source, month) / name
+    result = download(client, url, dest, file_check(source), urls=urls, policy=policy, progress=progress)
+    return _landed(source.name, month, result, [result.path])
+
+
+def _archive(client, raw_dir, downloads_dir, source, month, urls, policy, progress) -> Landed:
+    """The first candidate archive that exists and holds the month, every CSV in it landed."""
     tried = []
-    for url in urls.citibike_urls(month):
+    for url in urls.urls_for(source, month):
         name = url.rsplit("/", 1)[-1]
         try:
             result = download(
                 client,
                 url,
-                Path(downloads_dir) / "citibike" / name,
+                Path(downloads_dir) / source.folder / name,
                 validate.trip_zip,
                 urls=urls,
                 policy=policy,
@@ -145,44 +140,54 @@ def _citibike(client, raw_dir, downloads_dir, month, urls, policy, progress) -> 
         except NotFoundError:
             tried.append(name)
             continue
-        yearly = not name[:6].isdigit()
+        yearly = month.replace("-", "") not in name and month not in name
         try:
-            files = raw.land_citibike_zip(result.path, raw_dir, month, only_month=yearly)
+            files = raw.land_csv_archive(result.path, raw_dir, source, month, only_month=yearly)
         except raw.RawFileError:
             if yearly:
                 tried.append(f"{name} (no {month} inside)")
                 continue
             raise
-        landed = _landed("citibike", month, result, files)
+        landed = _landed(source.name, month, result, files)
         landed.metadata = {**landed.metadata, "rows": _parquet_rows(files)}
         return landed
-    raise DownloadError(f"no Citi Bike archive for {month}: tried {', '.join(tried)}")
+    raise DownloadError(f"no {source.name} archive for {month}: tried {', '.join(tried)}")
 
 
-def _zones(client, raw_dir, downloads_dir, urls, policy, progress) -> Landed:
+def _zones(client, raw_dir, downloads_dir, source, month, urls, policy, progress) -> Landed:
     """The zone lookup CSV and the zone shapes (``taxi_zones.zip``, landed as a shapefile).
 
     Shapes already landed are kept (delete ``zones/taxi_zones`` to fetch them again).
     """
-    url = urls.zone_lookup_url()
-    dest = Path(raw_dir) / "zones" / raw.ZONE_LOOKUP_NAME
-    lookup = download(client, url, dest, validate.zone_lookup, urls=urls, policy=policy, progress=progress)
+    lookup_url, shapes_url = urls.urls_for(source)
+    lookup = download(
+        client,
+        lookup_url,
+        raw.zone_lookup_path(raw_dir),
+        validate.zone_lookup,
+        urls=urls,
+        policy=policy,
+        progress=progress,
+    )
     shapefile = raw.zone_shapes_path(raw_dir)
     shapes_skipped = shapefile.exists()
     if not shapes_skipped:
         shapes = download(
             client,
-            urls.zone_shapes_url(),
-            Path(downloads_dir) / "zones" / "taxi_zones.zip",
+            shapes_url,
+            Path(downloads_dir) / source.folder / shapes_url.rsplit("/", 1)[-1],
             validate.shapes_zip,
             urls=urls,
             policy=policy,
             progress=progress,
         )
         raw.land_zone_shapes(shapes.path, raw_dir)
-    landed = _landed("zones", None, lookup, [lookup.path, shapefile])
+    landed = _landed(source.name, None, lookup, [lookup.path, shapefile])
     landed.skipped = lookup.skipped and shapes_skipped
     return landed
+
+
+_LANDERS = {"file": _single, "csv_archive": _archive, "zones": _zones}
 
 
 def _parquet_rows(files: list[Path]) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,9 @@ class InvalidContentError(ValueError):
     """The bytes are not the expected format."""
 
 
-def parquet(path: Path, timestamp_column: str | None = None) -> dict[str, Any]:
+def parquet(path: Path, timestamp_columns: str | Sequence[str] = ()) -> dict[str, Any]:
+    """Rows and columns of a complete parquet file, with the first and last value of the first of
+    ``timestamp_columns`` (its spellings across eras) the file has."""
     size = path.stat().st_size
     with path.open("rb") as handle:
         head = handle.read(4)
@@ -33,12 +36,13 @@ def parquet(path: Path, timestamp_column: str | None = None) -> dict[str, Any]:
     except Exception as exc:  # pyarrow raises several types for corrupt footers
         raise InvalidContentError(f"unreadable parquet footer ({exc})") from exc
     info: dict[str, Any] = {"rows": meta.num_rows, "columns": meta.num_columns}
-    if timestamp_column:
-        info.update(_date_range(path, timestamp_column))
+    if timestamp_columns:
+        spellings = (timestamp_columns,) if isinstance(timestamp_columns, str) else tuple(timestamp_columns)
+        info.update(_date_range(path, spellings))
     return info
 
 
-def _date_range(path: Path, column: str) -> dict[str, Any]:
+def _date_range(path: Path, spellings: tuple[str, ...]) -> dict[str, Any]:
     import duckdb
 
     con = duckdb.connect(config={"autoinstall_known_extensions": False})
@@ -47,9 +51,10 @@ def _date_range(path: Path, column: str) -> dict[str, Any]:
             row[0].lower(): row[0]
             for row in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()
         }
-        if column.lower() not in names:
+        column = next((names[c.lower()] for c in spellings if c.lower() in names), None)
+        if column is None:
             return {}
-        quoted = '"' + names[column.lower()].replace('"', '""') + '"'
+        quoted = '"' + column.replace('"', '""') + '"'
         lo, hi = con.execute(
             f"select min({quoted}), max({quoted}) from read_parquet(?)", [str(path)]
         ).fetchall()[0]

@@ -71,10 +71,15 @@ def _filter_text(metric: dict[str, Any]) -> str | None:
 
 def metrics(path: Path | None = None, category: str | None = None) -> list[MetricInfo]:
     """Every governed metric (optionally one category), by category then name."""
+    return metrics_of(semantic_manifest(path), category)
+
+
+def metrics_of(semantic: dict[str, Any], category: str | None = None) -> list[MetricInfo]:
+    """The metrics of a semantic manifest (optionally one category), by category then name."""
     if category is not None and category not in CATEGORIES:
         raise ValueError(f"unknown category {category!r}; expected one of {', '.join(CATEGORIES)}")
     found = []
-    for metric in semantic_manifest(path)["metrics"]:
+    for metric in semantic["metrics"]:
         meta = (metric.get("config") or {}).get("meta") or {}
         info = MetricInfo(
             name=metric["name"],
@@ -141,3 +146,73 @@ def lint(manifest: dict[str, Any] | None = None) -> list[str]:
                     f"{grain}'s value (use a day-grain measure)"
                 )
     return problems
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").strip().replace("|", "\\|").replace("\n", " ")
+
+
+def _filtered(text: str, node: dict[str, Any] | None) -> str:
+    """``text`` with the where filters of a metric or a ratio input (``node``), if any."""
+    where = ((node or {}).get("filter") or {}).get("where_filters") or []
+    filters = [w["where_sql_template"].strip() for w in where if w.get("where_sql_template")]
+    return text + (" where " + " and ".join(f"`{_cell(f)}`" for f in filters) if filters else "")
+
+
+def definition_markdown(metric: dict[str, Any]) -> str:
+    """How a metric is computed, in one Markdown cell (inputs, windows, offsets and filters)."""
+    params = metric.get("type_params") or {}
+    kind = metric["type"]
+    if kind == "simple":
+        text = f"`{params['measure']['name']}`"
+    elif kind == "ratio":
+        parts = [
+            _filtered(f"`{params[side]['name']}`", params[side]) for side in ("numerator", "denominator")
+        ]
+        text = " / ".join(f"({part})" if " where " in part else part for part in parts)
+    elif kind == "derived":
+        inputs = ", ".join(
+            _filtered(
+                f"`{m['name']}`"
+                + (
+                    f" offset {m['offset_window']['count']} {m['offset_window']['granularity']}"
+                    if m.get("offset_window")
+                    else ""
+                ),
+                m,
+            )
+            for m in params.get("metrics") or []
+        )
+        text = f"`{params['expr']}` over {inputs}"
+    else:
+        cumulative = params.get("cumulative_type_params") or {}
+        window = cumulative.get("window")
+        span = (
+            f"{window['count']} {window['granularity']} window"
+            if window
+            else f"{cumulative.get('grain_to_date')} to date"
+        )
+        text = f"{span} of `{params['measure']['name']}`"
+    return _filtered(text, metric)
+
+
+def catalog_markdown(semantic: dict[str, Any] | None = None) -> str:
+    """Every governed metric by category, with label, type, description and definition: the docs'
+    metric catalog page and the KPI asset's metadata in the UI."""
+    infos = metrics_of(semantic if semantic is not None else semantic_manifest())
+    out = [
+        "# Metric catalog",
+        "",
+        f"{len(infos)} governed metrics, generated from the semantic manifest.",
+        "",
+    ]
+    for category in dict.fromkeys(m.category for m in infos):
+        out += [f"## {CATEGORY_LABELS.get(category, category)}", ""]
+        out += ["| metric | label | type | description | definition |", "|---|---|---|---|---|"]
+        for m in (m for m in infos if m.category == category):
+            out.append(
+                f"| `{m.name}` | {_cell(m.label)} | {m.type} | {_cell(m.description)} "
+                f"| {definition_markdown(m.definition)} |"
+            )
+        out.append("")
+    return "\n".join(out)

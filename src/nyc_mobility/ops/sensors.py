@@ -19,7 +19,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from nyc_mobility import raw
+from nyc_mobility import raw, sources
 from nyc_mobility.partitions import monthly_partitions, range_tags
 from nyc_mobility.settings import Settings
 
@@ -30,8 +30,8 @@ def month_fingerprints(raw_dir: Path) -> dict[str, tuple[str, float]]:
     """Per month with files of any monthly source: (fingerprint, newest modification time)."""
     entries: dict[str, list[str]] = {}
     newest: dict[str, float] = {}
-    for source in raw.MONTHLY_SOURCES:
-        for folder in sorted((raw_dir / source).glob("month=*")):
+    for source in sources.monthly():
+        for folder in sorted(raw.source_dir(raw_dir, source).glob("month=*")):
             if not folder.is_dir():
                 continue
             month = folder.name.removeprefix("month=")
@@ -40,7 +40,7 @@ def month_fingerprints(raw_dir: Path) -> dict[str, tuple[str, float]]:
                     continue  # files being written (atomic landing)
                 stat = path.stat()
                 entries.setdefault(month, []).append(
-                    f"{source}/{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
+                    f"{source.folder}/{path.name}:{stat.st_size}:{stat.st_mtime_ns}"
                 )
                 newest[month] = max(newest.get(month, 0.0), stat.st_mtime)
     return {

@@ -7,16 +7,20 @@ lands them through :mod:`nyc_mobility.raw`, the same code path the downloaders u
 
 from __future__ import annotations
 
+import importlib
 import tempfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from nyc_mobility import raw
+from nyc_mobility import raw, sources
 from nyc_mobility.months import month_range
+from nyc_mobility.sample.context import SampleMonth
 from nyc_mobility.settings import SAMPLE_END, SAMPLE_SCALE, SAMPLE_START
+from nyc_mobility.sources import RawSource
 
 DEFAULT_START, DEFAULT_END, DEFAULT_SCALE = SAMPLE_START, SAMPLE_END, SAMPLE_SCALE
 DEFAULT_SEED = 42
@@ -24,13 +28,13 @@ DEFAULT_SEED = 42
 
 @dataclass
 class PublishedMonth:
-    """The files one month publishes, as named by their official sources."""
+    """The files one month publishes, as named by their official sources (keyed by source name)."""
 
     month: str
-    yellow: Path
-    fhv: Path
-    citibike_zip: Path
-    weather: Path
+    files: dict[str, Path]
+
+    def __getitem__(self, source: str) -> Path:
+        return self.files[source]
 
 
 @dataclass
@@ -44,8 +48,16 @@ def _rng(seed: int, month: str, source: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(f"{month}/{source}".encode())])
 
 
-SOURCES = ("yellow", "fhv", "citibike", "weather")
-_RAW = {"yellow": "tlc_yellow", "fhv": "tlc_fhv", "citibike": "citibike", "weather": "weather"}
+def sample_sources() -> list[RawSource]:
+    """The monthly sources the sample writes (those with a sample writer in the registry)."""
+    return [source for source in sources.monthly() if source.sample_writer]
+
+
+def _writer(source: RawSource) -> Callable[[Path, SampleMonth], Path]:
+    if not source.sample_writer:
+        raise ValueError(f"the sample does not write source {source.name!r}")
+    module, _, function = source.sample_writer.partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def write_source(
@@ -58,28 +70,23 @@ def write_source(
     max_rows_per_csv: int = 1_000_000,
 ) -> Path:
     """Write one source's published file for ``month`` (each source alone gives the same bytes)."""
-    from nyc_mobility.sample import citibike, taxi, weather
+    from nyc_mobility.sample import weather
     from nyc_mobility.sample.demand import month_hours
 
     if not 0 < scale <= 10:
         raise ValueError(f"scale must be in (0, 10], got {scale}")
-    if source not in SOURCES:
-        raise ValueError(f"unknown sample source {source!r}; expected one of {SOURCES}")
+    record = sources.get(source)
+    write = _writer(record)
     response, series = weather.response_for_month(month, zlib.crc32(f"{seed}/{month}/weather".encode()))
-    folder = Path(folder)
-    if source == "weather":
-        return weather.write_response(response, folder / f"open_meteo_{month}.json")
-    hours = month_hours(month, series)
-    rng = _rng(seed, month, source)
-    if source == "yellow":
-        return taxi.write_parquet(
-            taxi.yellow_table(month, hours, scale, rng), folder / f"yellow_tripdata_{month}.parquet"
-        )
-    if source == "fhv":
-        return taxi.write_parquet(
-            taxi.fhv_table(month, hours, scale, rng), folder / f"fhv_tripdata_{month}.parquet"
-        )
-    return citibike.write_zip(citibike.trips_table(month, hours, scale, rng), month, folder, max_rows_per_csv)
+    sample = SampleMonth(
+        month=month,
+        hours=month_hours(month, series),
+        weather_response=response,
+        scale=scale,
+        rng=_rng(seed, month, source),
+        max_rows_per_csv=max_rows_per_csv,
+    )
+    return write(Path(folder), sample)
 
 
 def write_published(
@@ -90,18 +97,22 @@ def write_published(
     seed: int = DEFAULT_SEED,
     max_rows_per_csv: int = 1_000_000,
 ) -> PublishedMonth:
-    """Every source's published file for ``month``."""
-    paths = {
-        source: write_source(folder, month, source, scale=scale, seed=seed, max_rows_per_csv=max_rows_per_csv)
-        for source in SOURCES
+    """Every sample source's published file for ``month``."""
+    files = {
+        source.name: write_source(
+            folder, month, source.name, scale=scale, seed=seed, max_rows_per_csv=max_rows_per_csv
+        )
+        for source in sample_sources()
     }
-    return PublishedMonth(
-        month=month,
-        yellow=paths["yellow"],
-        fhv=paths["fhv"],
-        citibike_zip=paths["citibike"],
-        weather=paths["weather"],
-    )
+    return PublishedMonth(month=month, files=files)
+
+
+def land_published(path: Path, raw_dir: Path, source: RawSource | str, month: str) -> list[Path]:
+    """Land one published file of a monthly source as its registry entry says (the downloader's way)."""
+    record = raw.resolve(source)
+    if record.landing == "csv_archive":
+        return raw.land_csv_archive(path, raw_dir, record, month)
+    return [raw.land_file(path, raw_dir, record, month)]
 
 
 def land_source(
@@ -118,9 +129,7 @@ def land_source(
         path = write_source(
             Path(tmp), month, source, scale=scale, seed=seed, max_rows_per_csv=max_rows_per_csv
         )
-        if source == "citibike":
-            return raw.land_citibike_zip(path, raw_dir, month)
-        return [raw.land_file(path, raw_dir, _RAW[source], month)]
+        return land_published(path, raw_dir, source, month)
 
 
 def land_zones(raw_dir: Path) -> list[Path]:
@@ -129,7 +138,7 @@ def land_zones(raw_dir: Path) -> list[Path]:
     from nyc_mobility.sample.zones import write_zone_lookup
 
     with tempfile.TemporaryDirectory(prefix="nyc-mobility-sample-") as tmp:
-        lookup = write_zone_lookup(Path(tmp) / raw.ZONE_LOOKUP_NAME)
+        lookup = write_zone_lookup(Path(tmp) / raw.zone_lookup_path(raw_dir).name)
         shapes = write_taxi_zones_zip(Path(tmp) / "taxi_zones.zip")
         return [raw.land_zone_lookup(lookup, raw_dir), raw.land_zone_shapes(shapes, raw_dir)]
 
@@ -148,9 +157,9 @@ def generate(
     result = SampleResult(months=months)
     result.landed["zones"] = land_zones(raw_dir)
     for month in months:
-        for source in SOURCES:
+        for source in sample_sources():
             landed = land_source(
-                raw_dir, month, source, scale=scale, seed=seed, max_rows_per_csv=max_rows_per_csv
+                raw_dir, month, source.name, scale=scale, seed=seed, max_rows_per_csv=max_rows_per_csv
             )
-            result.landed.setdefault(_RAW[source], []).extend(landed)
+            result.landed.setdefault(source.name, []).extend(landed)
     return result

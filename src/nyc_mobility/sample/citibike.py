@@ -9,6 +9,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -16,6 +17,9 @@ import pyarrow.csv as pacsv
 
 from nyc_mobility.sample.demand import MonthHours, hourly_counts, trip_starts
 from nyc_mobility.sample.dirty import pick_defects
+
+if TYPE_CHECKING:
+    from nyc_mobility.sample.context import SampleMonth
 
 CITIBIKE_DEFECTS = {
     "ended_before_started": 0.003,
@@ -133,3 +137,9 @@ def write_zip(table: pa.Table, month: str, folder: Path, max_rows_per_csv: int =
             archive.writestr(f"{stem}_{part + 1}.csv", sink.getvalue().to_pybytes())
         archive.writestr(f"__MACOSX/._{stem}_1.csv", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
     return path
+
+
+def write_published(folder: Path, sample: SampleMonth) -> Path:
+    """The month's ``YYYYMM-citibike-tripdata.csv.zip`` as published."""
+    table = trips_table(sample.month, sample.hours, sample.scale, sample.rng)
+    return write_zip(table, sample.month, Path(folder), sample.max_rows_per_csv)

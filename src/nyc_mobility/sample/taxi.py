@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from nyc_mobility.months import month_bounds
+from nyc_mobility.sample.context import SampleMonth
 from nyc_mobility.sample.demand import MonthHours, hourly_counts, trip_starts
 from nyc_mobility.sample.dirty import pick_defects
 from nyc_mobility.sample.zones import AIRPORT_ZONES, BUSY_MANHATTAN, zones_by_borough
@@ -234,3 +235,15 @@ def write_parquet(table: pa.Table, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, path, compression="zstd")
     return path
+
+
+def write_yellow(folder: Path, sample: SampleMonth) -> Path:
+    """``yellow_tripdata_YYYY-MM.parquet`` as published."""
+    table = yellow_table(sample.month, sample.hours, sample.scale, sample.rng)
+    return write_parquet(table, Path(folder) / f"yellow_tripdata_{sample.month}.parquet")
+
+
+def write_fhv(folder: Path, sample: SampleMonth) -> Path:
+    """``fhv_tripdata_YYYY-MM.parquet`` as published."""
+    table = fhv_table(sample.month, sample.hours, sample.scale, sample.rng)
+    return write_parquet(table, Path(folder) / f"fhv_tripdata_{sample.month}.parquet")

@@ -11,10 +11,14 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nyc_mobility.months import month_bounds
+
+if TYPE_CHECKING:
+    from nyc_mobility.sample.context import SampleMonth
 
 # Central Park monthly mean temperature (°C), January first.
 MONTHLY_MEAN_C = (0.5, 1.6, 5.6, 11.7, 17.2, 22.4, 25.3, 24.7, 20.9, 14.6, 8.7, 3.4)
@@ -140,3 +144,8 @@ def write_response(response: dict, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(response, separators=(",", ":")), encoding="utf-8")
     return path
+
+
+def write_published(folder: Path, sample: SampleMonth) -> Path:
+    """The month's Open-Meteo archive response, as the downloader lands it."""
+    return write_response(sample.weather_response, Path(folder) / f"open_meteo_{sample.month}.json")

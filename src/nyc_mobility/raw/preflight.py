@@ -14,33 +14,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from nyc_mobility.raw import is_landed
-
-# Per source: the columns staging cannot do without, each as its published spellings
-# (matched case-insensitively, as DuckDB does).
-REQUIRED: dict[str, list[tuple[str, ...]]] = {
-    "tlc_yellow": [
-        ("tpep_pickup_datetime", "pickup_datetime"),
-        ("tpep_dropoff_datetime", "dropoff_datetime"),
-        ("PULocationID", "pickup_location_id"),
-        ("DOLocationID", "dropoff_location_id"),
-        ("trip_distance",),
-        ("fare_amount",),
-        ("total_amount",),
-    ],
-    "tlc_fhv": [("dispatching_base_num",), ("pickup_datetime",), ("dropOff_datetime",)],
-    "citibike": [
-        ("started_at", "starttime", "Start Time"),
-        ("ended_at", "stoptime", "Stop Time"),
-        ("start_lat", "start station latitude"),
-        ("start_lng", "start station longitude"),
-        ("end_lat", "end station latitude"),
-        ("end_lng", "end station longitude"),
-        ("member_casual", "usertype", "User Type"),
-    ],
-}
-# Precipitation may be absent (legacy forecast responses): staging sums rain and showers then.
-WEATHER_REQUIRED = ("time", "temperature_2m")
+from nyc_mobility import sources
+from nyc_mobility.raw.layout import is_landed, source_dir
+from nyc_mobility.sources import RawSource
 
 
 @dataclass(frozen=True)
@@ -64,25 +40,24 @@ class RawFilesError(ValueError):
         )
 
 
-def _parquet_problem(path: Path, source: str) -> str | None:
+def _parquet_problem(path: Path, source: RawSource) -> str | None:
     from nyc_mobility.ingest import validate
 
     try:
         validate.parquet(path)
         import pyarrow.parquet as pq
 
-        names = {name.lower() for name in pq.read_schema(path).names}
+        names = pq.read_schema(path).names
     except Exception as exc:  # the validator's message says what is wrong
         return str(exc)
-    missing = [
-        " / ".join(options) for options in REQUIRED[source] if not any(o.lower() in names for o in options)
-    ]
+    missing = source.missing_columns(names)
     if missing:
-        return f"missing required column(s) {', '.join(missing)} (found: {', '.join(sorted(names))[:300]})"
+        found = ", ".join(sorted(name.lower() for name in names))[:300]
+        return f"missing required column(s) {', '.join(missing)} (found: {found})"
     return None
 
 
-def _weather_problem(path: Path) -> str | None:
+def _json_problem(path: Path, source: RawSource) -> str | None:
     from nyc_mobility.ingest import validate
 
     try:
@@ -90,7 +65,7 @@ def _weather_problem(path: Path) -> str | None:
         hourly = json.loads(path.read_text(encoding="utf-8"))["hourly"]
     except Exception as exc:
         return str(exc)
-    missing = [name for name in WEATHER_REQUIRED if name not in hourly]
+    missing = source.missing_columns(hourly)
     if missing:
         return f"the response has no hourly {', '.join(missing)}"
     lengths = {name: len(values) for name, values in hourly.items() if isinstance(values, list)}
@@ -99,19 +74,23 @@ def _weather_problem(path: Path) -> str | None:
     return None
 
 
-def file_problem(path: Path, source: str) -> str | None:
+_CHECKS = {".parquet": _parquet_problem, ".json": _json_problem}
+
+
+def file_problem(path: Path, source: RawSource | str) -> str | None:
     """What is wrong with one landed file of ``source`` (None when it can be built)."""
+    from nyc_mobility.raw.layout import resolve
+
+    record = resolve(source)
     if path.stat().st_size == 0:
         return "empty file"
-    if source in REQUIRED:
-        if path.suffix != ".parquet":
-            return f"unexpected file type {path.suffix or '(none)'} (trip files land as .parquet)"
-        return _parquet_problem(path, source)
-    if source == "weather":
-        if path.suffix != ".json":
-            return f"unexpected file type {path.suffix or '(none)'} (weather lands as .json)"
-        return _weather_problem(path)
-    return None
+    if path.suffix != record.landed_suffix:
+        return (
+            f"unexpected file type {path.suffix or '(none)'} "
+            f"({record.name} files land as {record.landed_suffix})"
+        )
+    check = _CHECKS.get(record.landed_suffix)
+    return check(path, record) if check else None
 
 
 def check_raw_files(raw_dir: Path) -> int:
@@ -122,8 +101,8 @@ def check_raw_files(raw_dir: Path) -> int:
     """
     problems: list[FileProblem] = []
     checked = 0
-    for source in (*REQUIRED, "weather"):
-        for path in sorted((Path(raw_dir) / source).glob("month=*/*")):
+    for source in sources.monthly():
+        for path in sorted(source_dir(raw_dir, source).glob("month=*/*")):
             if not is_landed(path):
                 continue
             checked += 1

@@ -1,16 +1,10 @@
-"""The raw layer on disk: where each source's monthly files are landed.
+"""Landing: published files become landed files, validated and written atomically.
 
-Both the sample generator and the downloaders hand files *as published* (parquet, zipped CSV,
-Open-Meteo JSON, the zone lookup CSV) to the functions here, which land them under::
-
-    {raw_dir}/tlc_yellow/month=YYYY-MM/yellow_tripdata_YYYY-MM.parquet
-    {raw_dir}/tlc_fhv/month=YYYY-MM/fhv_tripdata_YYYY-MM.parquet
-    {raw_dir}/citibike/month=YYYY-MM/<csv name>.parquet     (one per CSV inside the zip)
-    {raw_dir}/weather/month=YYYY-MM/<response>.json
-    {raw_dir}/zones/taxi_zone_lookup.csv
-
-That is the only layout the dbt sources read. Every write goes to a temporary name in the same
-folder and is renamed into place, so dbt never sees a half-written file.
+Both the sample generator and the downloaders (and ``land``) hand files *as published* to the
+functions here: parquet and JSON are landed unchanged, a zipped CSV archive becomes one text-typed
+parquet per CSV, the zones become the lookup CSV and a shapefile. Every write goes to a temporary
+name in the same folder and is renamed into place, so dbt never sees a half-written file; a file
+that cannot be landed is a :class:`RawFileError` naming the file and the problem.
 """
 
 from __future__ import annotations
@@ -23,25 +17,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from nyc_mobility.months import parse_month
+from nyc_mobility.raw.layout import month_dir, resolve, zone_lookup_path, zone_shapes_path
+from nyc_mobility.sources import RawSource
 
-TRIP_SOURCES = ("tlc_yellow", "tlc_fhv", "citibike")
-MONTHLY_SOURCES = (*TRIP_SOURCES, "weather")
-ALL_SOURCES = (*MONTHLY_SOURCES, "zones")
-ZONE_LOOKUP_NAME = "taxi_zone_lookup.csv"
-ZONE_SHAPES_DIR = "taxi_zones"
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx")
 
 
 class RawFileError(ValueError):
     """A published file that cannot be landed; the message names the file and the problem."""
-
-
-def month_dir(raw_dir: Path, source: str, month: str) -> Path:
-    if source not in MONTHLY_SOURCES:
-        raise ValueError(f"unknown monthly source {source!r}; expected one of {MONTHLY_SOURCES}")
-    parse_month(month)
-    return Path(raw_dir) / source / f"month={month}"
 
 
 @contextmanager
@@ -58,7 +41,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
-def land_file(src: Path, raw_dir: Path, source: str, month: str, *, name: str | None = None) -> Path:
+def land_file(
+    src: Path, raw_dir: Path, source: RawSource | str, month: str, *, name: str | None = None
+) -> Path:
     """Land a published parquet or JSON file unchanged (copied, then renamed into place)."""
     src = Path(src)
     target = month_dir(raw_dir, source, month) / (name or src.name)
@@ -68,7 +53,7 @@ def land_file(src: Path, raw_dir: Path, source: str, month: str, *, name: str | 
 
 
 def land_csv_as_parquet(
-    src: Path, raw_dir: Path, source: str, month: str, *, name: str | None = None
+    src: Path, raw_dir: Path, source: RawSource | str, month: str, *, name: str | None = None
 ) -> Path:
     """Land a published CSV as parquet with every value kept as text (meaning unchanged)."""
     src = Path(src)
@@ -158,8 +143,10 @@ def _csv_to_parquet_python(src: Path, dest: Path, header: list[str]) -> None:
         raise RawFileError(f"{src}: not a readable CSV (not UTF-8 after line {line}: {exc.reason})") from None
 
 
-def land_citibike_zip(zip_path: Path, raw_dir: Path, month: str, *, only_month: bool = False) -> list[Path]:
-    """Land every trip CSV inside a published Citi Bike zip as parquet.
+def land_csv_archive(
+    zip_path: Path, raw_dir: Path, source: RawSource | str, month: str, *, only_month: bool = False
+) -> list[Path]:
+    """Land every trip CSV inside a published zip archive (Citi Bike's) as parquet.
 
     ``__MACOSX/`` entries and non-CSV members are ignored; zips nested in the archive (the yearly
     archives hold monthly ones) are opened too. With ``only_month`` (a yearly archive), only members
@@ -172,7 +159,7 @@ def land_citibike_zip(zip_path: Path, raw_dir: Path, month: str, *, only_month: 
         if not csvs:
             what = f"trip CSV for {month}" if only_month else "trip CSV"
             raise RawFileError(f"{zip_path}: the archive holds no {what}")
-        return [land_csv_as_parquet(csv, raw_dir, "citibike", month, name=csv.name) for csv in csvs]
+        return [land_csv_as_parquet(csv, raw_dir, resolve(source), month, name=csv.name) for csv in csvs]
 
 
 def _extract_trip_csvs(zip_path: Path, into: Path, stamp: str | None, depth: int = 0) -> list[Path]:
@@ -198,26 +185,23 @@ def _extract_trip_csvs(zip_path: Path, into: Path, stamp: str | None, depth: int
 
 
 def land_zone_lookup(src: Path, raw_dir: Path) -> Path:
-    target = Path(raw_dir) / "zones" / ZONE_LOOKUP_NAME
+    target = zone_lookup_path(raw_dir)
     with atomic_path(target) as tmp:
         shutil.copyfile(src, tmp)
     return target
 
 
-def zone_shapes_path(raw_dir: Path) -> Path:
-    return Path(raw_dir) / "zones" / ZONE_SHAPES_DIR / "taxi_zones.shp"
-
-
 def land_zone_shapes(zip_path: Path, raw_dir: Path) -> Path:
-    """Land the shapefile inside ``taxi_zones.zip`` as ``zones/taxi_zones/taxi_zones.*`` (replaced whole)."""
+    """Land the shapefile inside ``taxi_zones.zip`` beside :func:`zone_shapes_path` (replaced whole)."""
     zip_path = Path(zip_path)
     try:
         archive = zipfile.ZipFile(zip_path)
     except zipfile.BadZipFile as exc:
         raise RawFileError(f"{zip_path}: not a valid zip archive ({exc})") from exc
-    target = zone_shapes_path(raw_dir).parent
+    shapefile = zone_shapes_path(raw_dir)
+    target = shapefile.parent
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".taxi_zones.", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         with archive:
             members = [
@@ -228,7 +212,7 @@ def land_zone_shapes(zip_path: Path, raw_dir: Path) -> Path:
             if not any(m.lower().endswith(".shp") for m in members):
                 raise RawFileError(f"{zip_path}: the archive holds no .shp shapefile")
             for member in members:
-                (staging / f"taxi_zones{Path(member).suffix.lower()}").write_bytes(archive.read(member))
+                (staging / f"{shapefile.stem}{Path(member).suffix.lower()}").write_bytes(archive.read(member))
         previous = target.with_name(f".{target.name}.old")
         shutil.rmtree(previous, ignore_errors=True)
         if target.exists():
@@ -237,31 +221,4 @@ def land_zone_shapes(zip_path: Path, raw_dir: Path) -> Path:
         shutil.rmtree(previous, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return zone_shapes_path(raw_dir)
-
-
-def is_landed(path: Path) -> bool:
-    """A landed file, not one being written (hidden temporary names, DuckDB's ``tmp_*.tmp``)."""
-    return path.is_file() and not path.name.startswith(".") and path.suffix != ".tmp"
-
-
-def landed_months(raw_dir: Path) -> dict[str, list[str]]:
-    """The months present on disk for each monthly source."""
-    result: dict[str, list[str]] = {}
-    for source in MONTHLY_SOURCES:
-        folder = Path(raw_dir) / source
-        months = sorted(
-            p.name.removeprefix("month=")
-            for p in folder.glob("month=*")
-            if p.is_dir() and any(is_landed(f) for f in p.iterdir())
-        )
-        result[source] = months
-    return result
-
-
-def missing_sources(raw_dir: Path) -> list[str]:
-    """Sources the dbt project needs that have no landed file yet."""
-    missing = [s for s, months in landed_months(raw_dir).items() if not months]
-    if not (Path(raw_dir) / "zones" / ZONE_LOOKUP_NAME).exists() or not zone_shapes_path(raw_dir).exists():
-        missing.append("zones")
-    return missing
+    return shapefile

@@ -1,0 +1,46 @@
+"""The raw layer: where landed files live (:mod:`.layout`), how published files are landed
+(:mod:`.landing`) and the check before dbt reads them (:mod:`.preflight`)."""
+
+from nyc_mobility.raw.landing import (
+    RawFileError,
+    atomic_path,
+    land_csv_archive,
+    land_csv_as_parquet,
+    land_file,
+    land_zone_lookup,
+    land_zone_shapes,
+)
+from nyc_mobility.raw.layout import (
+    is_landed,
+    landed_files,
+    landed_months,
+    missing_sources,
+    month_dir,
+    resolve,
+    source_dir,
+    static_file,
+    trip_months,
+    zone_lookup_path,
+    zone_shapes_path,
+)
+
+__all__ = [
+    "RawFileError",
+    "atomic_path",
+    "is_landed",
+    "land_csv_archive",
+    "land_csv_as_parquet",
+    "land_file",
+    "land_zone_lookup",
+    "land_zone_shapes",
+    "landed_files",
+    "landed_months",
+    "missing_sources",
+    "month_dir",
+    "resolve",
+    "source_dir",
+    "static_file",
+    "trip_months",
+    "zone_lookup_path",
+    "zone_shapes_path",
+]

@@ -1,0 +1,95 @@
+"""Where landed files live: the one on-disk layout the dbt sources read.
+
+Every monthly source of the registry (:mod:`nyc_mobility.sources`) lands under
+``{raw_dir}/<folder>/month=YYYY-MM/``; a static source (the zones) under ``{raw_dir}/<folder>/``::
+
+    {raw_dir}/tlc_yellow/month=2024-11/yellow_tripdata_2024-11.parquet
+    {raw_dir}/citibike/month=2024-11/<csv name>.parquet     (one per CSV inside the zip)
+    {raw_dir}/weather/month=2024-11/open_meteo_2024-11.json
+    {raw_dir}/zones/taxi_zone_lookup.csv, zones/taxi_zones/taxi_zones.shp
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nyc_mobility import sources
+from nyc_mobility.months import parse_month
+from nyc_mobility.sources import RawSource
+
+
+def resolve(source: RawSource | str) -> RawSource:
+    """A source given as a record, a registry name (``yellow``) or a folder name (``tlc_yellow``)."""
+    if isinstance(source, RawSource):
+        return source
+    try:
+        return sources.get(source)
+    except sources.UnknownSourceError:
+        return sources.by_folder(source)
+
+
+def month_dir(raw_dir: Path, source: RawSource | str, month: str) -> Path:
+    record = resolve(source)
+    if not record.is_monthly:
+        raise ValueError(f"{record.name} is not a monthly source")
+    parse_month(month)
+    return Path(raw_dir) / record.folder / f"month={month}"
+
+
+def source_dir(raw_dir: Path, source: RawSource | str) -> Path:
+    return Path(raw_dir) / resolve(source).folder
+
+
+def static_file(raw_dir: Path, source: RawSource | str, index: int = 0) -> Path:
+    """The ``index``-th landed file of a static source (e.g. the zone lookup, the zone shapes)."""
+    record = resolve(source)
+    return source_dir(raw_dir, record) / record.files[index]
+
+
+def _zones() -> RawSource:
+    return next(s for s in sources.static() if s.landing == "zones")
+
+
+def zone_lookup_path(raw_dir: Path) -> Path:
+    return static_file(raw_dir, _zones(), 0)
+
+
+def zone_shapes_path(raw_dir: Path) -> Path:
+    return static_file(raw_dir, _zones(), 1)
+
+
+def is_landed(path: Path) -> bool:
+    """A landed file, not one being written (hidden temporary names, DuckDB's ``tmp_*.tmp``)."""
+    return path.is_file() and not path.name.startswith(".") and path.suffix != ".tmp"
+
+
+def landed_files(folder: Path) -> list[Path]:
+    return sorted(p for p in Path(folder).glob("*") if is_landed(p))
+
+
+def landed_months(raw_dir: Path) -> dict[str, list[str]]:
+    """The months present on disk for each monthly source (keyed by the source's name)."""
+    result: dict[str, list[str]] = {}
+    for source in sources.monthly():
+        folder = source_dir(raw_dir, source)
+        result[source.name] = sorted(
+            p.name.removeprefix("month=")
+            for p in folder.glob("month=*")
+            if p.is_dir() and any(is_landed(f) for f in p.iterdir())
+        )
+    return result
+
+
+def trip_months(raw_dir: Path) -> set[str]:
+    """Every month with files of at least one trip source."""
+    on_disk = landed_months(raw_dir)
+    return {month for source in sources.trips() for month in on_disk[source.name]}
+
+
+def missing_sources(raw_dir: Path) -> list[str]:
+    """Sources (by name) that have no landed file yet."""
+    missing = [name for name, months in landed_months(raw_dir).items() if not months]
+    for source in sources.static():
+        if not all((source_dir(raw_dir, source) / f).exists() for f in source.files):
+            missing.append(source.name)
+    return missing
