@@ -243,7 +243,7 @@ def incremental(data_dir: Path, months: list[str], scale: float, repeat: int) ->
     """Figure 2: adding month k+1 to a k-month history, for k = 1 and k = len(months) - 1, two ways:
     ``nyc-mobility run`` (rebuilds every month on disk) and a month-window dbt build."""
     from nyc_mobility.sample import generate as generate_sample
-    from nyc_mobility.sample import land_source
+    from nyc_mobility.sample import land_source, sample_sources
 
     full: dict[str, dict[str, float]] = {}
     window: dict[str, dict[str, float]] = {}
@@ -253,8 +253,8 @@ def incremental(data_dir: Path, months: list[str], scale: float, repeat: int) ->
             shutil.rmtree(data_dir, ignore_errors=True)
             generate_sample(data_dir / "raw", months[0], months[history - 1], scale=scale)
             pipeline_run(data_dir)  # the history, built
-            for source in ("yellow", "fhv", "citibike", "weather"):
-                land_source(data_dir / "raw", months[history], source, scale=scale)
+            for source in sample_sources():
+                land_source(data_dir / "raw", months[history], source.name, scale=scale)
             window_s.append(month_window_build(data_dir, months[history]))  # add the month, windowed
             full_s.append(pipeline_run(data_dir)["seconds"])  # and the whole command, for reference
         label = f"add month {history + 1} to {history}"

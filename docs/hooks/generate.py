@@ -11,6 +11,7 @@ PAGES = {
     "reference/lineage.md": "lineage",
     "reference/models.md": "models",
     "reference/metrics.md": "metrics",
+    "reference/sources.md": "sources",
     "reference/cli.md": "cli",
     "reference/configuration.md": "configuration",
 }
@@ -45,6 +46,8 @@ def _content(kind: str) -> str:
         from nyc_mobility.metrics.catalog import catalog_markdown
 
         return catalog_markdown(semantic)
+    if kind == "sources":
+        return docgen.sources_reference_markdown()
     if kind == "configuration":
         return docgen.settings_reference_markdown()
     return docgen.cli_reference_markdown()

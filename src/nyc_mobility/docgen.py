@@ -71,7 +71,9 @@ def _tests_by_column(manifest: dict[str, Any]) -> dict[tuple[str, str | None], l
 
 
 def _cell(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ").strip()
+    from nyc_mobility.metrics.catalog import markdown_cell
+
+    return markdown_cell(text)
 
 
 def data_model_markdown(manifest: dict[str, Any]) -> str:
@@ -100,6 +102,34 @@ def data_model_markdown(manifest: dict[str, Any]) -> str:
                         f"| `{column['name']}` | {_cell(column.get('description'))} | {column_tests} |"
                     )
                 out.append("")
+    return "\n".join(out)
+
+
+def sources_reference_markdown() -> str:
+    """Every raw source of the registry: where it is published, where it lands, what reads it."""
+    from nyc_mobility import sources
+
+    out = [
+        "# Raw sources",
+        "",
+        "Generated from the source registry (`nyc_mobility.sources`) at docs build time: the one list of "
+        "the sources `nyc-mobility ingest --sources` takes, the sample writes and the raw assets land.",
+        "",
+        "| source | mode | published as | landed under | dbt source | staging model | since |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in sources.all_sources():
+        where = f"`{s.folder}/month=YYYY-MM/`" if s.is_monthly else f"`{s.folder}/`"
+        out.append(
+            f"| `{s.name}` | {f'`{s.mode}`' if s.mode else ''} | {s.published_format} | {where} "
+            f"| `{s.dbt_source}.{s.dbt_table}` | `{s.staging_model}` | {s.first_month or ''} |"
+        )
+    for s in sources.all_sources():
+        out += ["", f"## `{s.name}`", "", _cell(s.description), ""]
+        out += ["URL patterns (first found wins): " + ", ".join(f"`{p}`" for p in s.url_patterns), ""]
+        if s.required_columns:
+            required = "; ".join(" / ".join(f"`{o}`" for o in options) for options in s.required_columns)
+            out += [f"Required columns (any published spelling): {required}", ""]
     return "\n".join(out)
 
 

@@ -35,6 +35,7 @@ def test_build_args(settings):
     assert args[1] == "--vars"
     assert json.loads(args[2])["raw_dir"].endswith("raw")
     assert "--full-refresh" in build_args(settings, full_refresh=True)
+    assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
 
 
 def test_threads_flag_only_when_set(tmp_path):

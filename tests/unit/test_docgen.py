@@ -59,6 +59,15 @@ def test_metric_catalog_lists_every_metric_with_its_definition():
         assert f"## {heading}" in text
 
 
+def test_sources_reference_lists_every_registered_source():
+    from nyc_mobility import sources
+
+    text = docgen.sources_reference_markdown()
+    for source in sources.all_sources():
+        assert f"| `{source.name}` |" in text and f"`{source.staging_model}`" in text
+        assert all(f"`{pattern}`" in text for pattern in source.url_patterns)
+
+
 def test_cli_reference_documents_every_command_and_option():
     text = docgen.cli_reference_markdown()
     for command in (

@@ -27,7 +27,8 @@ def monthly_keys() -> list[dg.AssetKey]:
     return [asset_key(source) for source in sources.monthly()]
 
 
-ZONE_SHAPES_KEY = dg.AssetKey(["raw", "zones", "taxi_zone_shapes"])
+# The zone shapes are read by a dbt Python model, not a dbt source: their key sits beside the lookup's.
+ZONE_SHAPES_KEY = dg.AssetKey(["raw", raw.zones_source().dbt_source, "taxi_zone_shapes"])
 
 
 def describe(paths: list[Path], source: RawSource) -> dict[str, Any]:
@@ -161,11 +162,10 @@ def _zones_asset(settings: Settings, source: RawSource) -> dg.AssetsDefinition:
 def build_raw_assets(settings: Settings) -> list[dg.AssetsDefinition]:
     partitions = monthly_partitions(settings.partitions_start)
     monthly = [_monthly_asset(settings, source, partitions) for source in sources.monthly()]
-    zones = [_zones_asset(settings, source) for source in sources.static() if source.landing == "zones"]
+    zones = [_zones_asset(settings, raw.zones_source())]
     return [*monthly, *zones]
 
 
 def static_keys() -> list[dg.AssetKey]:
     """The keys of the static raw assets (the zone lookup and shapes)."""
-    keys = [asset_key(source) for source in sources.static()]
-    return [*keys, ZONE_SHAPES_KEY]
+    return [*(asset_key(source) for source in sources.static()), ZONE_SHAPES_KEY]

@@ -148,7 +148,8 @@ def lint(manifest: dict[str, Any] | None = None) -> list[str]:
     return problems
 
 
-def _cell(text: str | None) -> str:
+def markdown_cell(text: str | None) -> str:
+    """Text for one Markdown table cell (pipes escaped, on one line)."""
     return (text or "").strip().replace("|", "\\|").replace("\n", " ")
 
 
@@ -156,7 +157,7 @@ def _filtered(text: str, node: dict[str, Any] | None) -> str:
     """``text`` with the where filters of a metric or a ratio input (``node``), if any."""
     where = ((node or {}).get("filter") or {}).get("where_filters") or []
     filters = [w["where_sql_template"].strip() for w in where if w.get("where_sql_template")]
-    return text + (" where " + " and ".join(f"`{_cell(f)}`" for f in filters) if filters else "")
+    return text + (" where " + " and ".join(f"`{markdown_cell(f)}`" for f in filters) if filters else "")
 
 
 def definition_markdown(metric: dict[str, Any]) -> str:
@@ -211,7 +212,7 @@ def catalog_markdown(semantic: dict[str, Any] | None = None) -> str:
         out += ["| metric | label | type | description | definition |", "|---|---|---|---|---|"]
         for m in (m for m in infos if m.category == category):
             out.append(
-                f"| `{m.name}` | {_cell(m.label)} | {m.type} | {_cell(m.description)} "
+                f"| `{m.name}` | {markdown_cell(m.label)} | {m.type} | {markdown_cell(m.description)} "
                 f"| {definition_markdown(m.definition)} |"
             )
         out.append("")

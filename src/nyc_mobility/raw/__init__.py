@@ -22,6 +22,7 @@ from nyc_mobility.raw.layout import (
     trip_months,
     zone_lookup_path,
     zone_shapes_path,
+    zones_source,
 )
 
 __all__ = [
@@ -43,4 +44,5 @@ __all__ = [
     "trip_months",
     "zone_lookup_path",
     "zone_shapes_path",
+    "zones_source",
 ]

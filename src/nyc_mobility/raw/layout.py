@@ -46,16 +46,17 @@ def static_file(raw_dir: Path, source: RawSource | str, index: int = 0) -> Path:
     return source_dir(raw_dir, record) / record.files[index]
 
 
-def _zones() -> RawSource:
+def zones_source() -> RawSource:
+    """The static source landed as the zone lookup and shapes."""
     return next(s for s in sources.static() if s.landing == "zones")
 
 
 def zone_lookup_path(raw_dir: Path) -> Path:
-    return static_file(raw_dir, _zones(), 0)
+    return static_file(raw_dir, zones_source(), 0)
 
 
 def zone_shapes_path(raw_dir: Path) -> Path:
-    return static_file(raw_dir, _zones(), 1)
+    return static_file(raw_dir, zones_source(), 1)
 
 
 def is_landed(path: Path) -> bool:

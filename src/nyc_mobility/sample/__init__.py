@@ -155,7 +155,7 @@ def generate(
     """Write and land the sample (zones and every source) for every month from ``start`` to ``end``."""
     months = month_range(start, end)
     result = SampleResult(months=months)
-    result.landed["zones"] = land_zones(raw_dir)
+    result.landed[raw.zones_source().name] = land_zones(raw_dir)
     for month in months:
         for source in sample_sources():
             landed = land_source(
