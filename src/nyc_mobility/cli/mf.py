@@ -28,17 +28,42 @@ def mf_environment(project_dir: Path, serving_path: Path, log_dir: Path) -> dict
     }
 
 
+def checked_args(args: list[str]) -> list[str]:
+    """mf's arguments with every ``--where`` filter parsed and re-rendered (or refused)."""
+    from nyc_mobility.metrics.filters import safe_filter
+
+    out: list[str] = []
+    expect_filter = False
+    for arg in args:
+        if expect_filter:
+            out.append(safe_filter(arg))
+            expect_filter = False
+        elif arg == "--where":
+            out.append(arg)
+            expect_filter = True
+        elif arg.startswith("--where="):
+            out.append("--where=" + safe_filter(arg.removeprefix("--where=")))
+        else:
+            out.append(arg)
+    return out
+
+
 def mf(
     ctx: typer.Context,
     data_dir: Path = DataDir,
 ) -> None:
     """Run MetricFlow's `mf` (e.g. `nyc-mobility mf validate-configs`, `nyc-mobility mf query --metrics trips`)."""
+    from nyc_mobility.metrics.filters import UnsafeFilterError
     from nyc_mobility.project import installed_script, project_dir, target_dir
 
+    try:
+        args = checked_args(list(ctx.args))
+    except UnsafeFilterError as error:
+        raise typer.BadParameter(str(error), param_hint="--where") from None
     settings = settings_from(data_dir=data_dir)
     log_dir = settings.dbt_artifacts_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     target_dir()  # a checkout's manifests are parsed first when stale
     env = {**os.environ, **mf_environment(project_dir(), settings.serving_path, log_dir)}
-    completed = subprocess.run([installed_script("mf"), *ctx.args], env=env, check=False)
+    completed = subprocess.run([installed_script("mf"), *args], env=env, check=False)
     raise typer.Exit(code=completed.returncode)

@@ -17,6 +17,7 @@ where; a ``MetricsService`` instance holds its own engine when several warehouse
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from nyc_mobility.metrics.catalog import CATEGORIES, CATEGORY_LABELS, MetricInfo, headline_metrics
 from nyc_mobility.metrics.catalog import metrics as _catalog
 from nyc_mobility.metrics.engine import MetricQueryError, time_window_filter
+from nyc_mobility.metrics.filters import UnsafeFilterError, safe_filter
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -36,11 +38,16 @@ __all__ = [
     "MetricQueryError",
     "MetricsService",
     "QueryResult",
+    "UnsafeFilterError",
     "explain",
     "headline_metrics",
     "list_metrics",
     "query",
 ]
+
+
+# A metric, group-by or order-by name (``-`` orders descending); MetricFlow resolves it.
+ITEM_NAME = re.compile(r"-?[A-Za-z][A-Za-z0-9_]*")
 
 
 def list_metrics(category: str | None = None) -> list[MetricInfo]:
@@ -117,11 +124,15 @@ class MetricsService:
         limit: int | None,
     ) -> dict[str, Any]:
         names = _names(metrics)
+        for name in [*names, *_names(group_by), *_names(order_by)]:
+            if not ITEM_NAME.fullmatch(name):
+                raise MetricQueryError(f"{name!r} is not a metric or group-by name (letters, digits, '_')")
         if not names:
             raise MetricQueryError("name at least one metric")
         if limit is not None and limit < 0:
             raise MetricQueryError("limit must be zero or more")
-        filters = [where] if isinstance(where, str) else list(where or [])
+        # Untrusted text is never SQL: each filter is parsed and re-rendered (or refused).
+        filters = [safe_filter(w) for w in ([where] if isinstance(where, str) else list(where or []))]
         window = time_window_filter(start, end)
         return {
             "metric_names": names,

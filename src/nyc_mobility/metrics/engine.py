@@ -57,6 +57,7 @@ class DuckDbSqlClient:
 
     def arrow(self, stmt: str) -> pa.Table:
         with self._lock:
+            single_select(self._con, stmt)
             relation = self._con.sql(stmt)
             # duckdb 2 renamed fetch_arrow_table to to_arrow_table
             fetch = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
@@ -67,6 +68,7 @@ class DuckDbSqlClient:
 
         _no_binds(sql_bind_parameter_set)
         with self._lock:
+            single_select(self._con, stmt)
             cursor = self._con.execute(stmt)
             names = [d[0] for d in cursor.description]
             rows = cursor.fetchall()
@@ -75,11 +77,13 @@ class DuckDbSqlClient:
     def execute(self, stmt: str, sql_bind_parameter_set: Any = None) -> None:
         _no_binds(sql_bind_parameter_set)
         with self._lock:
+            single_select(self._con, stmt)
             self._con.execute(stmt)
 
     def dry_run(self, stmt: str, sql_bind_parameter_set: Any = None) -> None:
         _no_binds(sql_bind_parameter_set)
         with self._lock:
+            single_select(self._con, stmt)
             self._con.execute(f"explain {stmt}")
 
     def close(self) -> None:
@@ -122,6 +126,43 @@ def catalog_name(manifest: dict[str, Any]) -> str:
     return names.pop()
 
 
+def reader_connection(database: Path, catalog: str) -> duckdb.DuckDBPyConnection:
+    """A connection that can only read ``database`` (attached read-only as ``catalog``).
+
+    Defence in depth for callers who wrap the metrics API in a service: no file, network or
+    extension access (``enable_external_access = false``: no ATTACH, COPY, file readers, INSTALL),
+    and the configuration locked so no statement can turn it back on.
+    """
+    import duckdb
+
+    con = duckdb.connect(
+        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
+    try:
+        path = str(database).replace("'", "''")
+        quoted = catalog.replace('"', '""')
+        con.execute(f"attach '{path}' as \"{quoted}\" (read_only)")
+        con.execute(f'use "{quoted}"')
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def single_select(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Refuse anything but exactly one SELECT statement."""
+    import duckdb
+
+    statements = con.extract_statements(sql)
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        kinds = ", ".join(s.type.name for s in statements) or "none"
+        raise MetricQueryError(
+            f"refused to run the planned query: expected one SELECT statement, got {kinds}"
+        )
+
+
 def _file_version(path: Path) -> tuple[int, int]:
     stat = path.stat()
     return stat.st_ino, stat.st_mtime_ns
@@ -146,18 +187,13 @@ class MetricsEngine:
         self._manifest_key = str(manifest_path) if manifest_path is not None else "shipped"
 
     def _connect(self) -> DuckDbSqlClient:
-        import duckdb
 
         if not self.database.is_file():
             raise FileNotFoundError(
                 f"no warehouse snapshot at {self.database}: build first (nyc-mobility run), "
                 "or pass the path of a built DuckDB file"
             )
-        con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
-        path = str(self.database).replace("'", "''")
-        con.execute(f"attach '{path}' as \"{self._catalog}\" (read_only)")
-        con.execute(f'use "{self._catalog}"')
-        return DuckDbSqlClient(con)
+        return DuckDbSqlClient(reader_connection(self.database, self._catalog))
 
     def _engine(self):
         """The MetricFlow engine on the current snapshot, re-attached when it was replaced."""
