@@ -1,7 +1,8 @@
 """A local HTTP server on 127.0.0.1 that plays the official hosts, with fault injection.
 
 Each path has a queue of behaviours consumed one request at a time (the last one repeats):
-``Ok(body)``, ``Status(code)``, ``Stall(seconds, body)``, ``Truncate(body, keep)``. POST requests
+``Ok(body)``, ``Status(code)``, ``Stall(seconds, body)``, ``Truncate(body, keep)``,
+``Redirect(location)``, ``Trickle(body, bytes_per_second)``. POST requests
 (webhook and Slack alerts) are answered the same way and their bodies kept in ``posts[path]``.
 """
 
@@ -37,6 +38,21 @@ class Stall:
 class Truncate:
     body: bytes
     keep: int
+
+
+@dataclass(frozen=True)
+class Redirect:
+    location: str
+    code: int = 302
+
+
+@dataclass(frozen=True)
+class Trickle:
+    """A server that sends its body slowly, a few bytes at a time, for at most ``seconds``."""
+
+    body: bytes
+    bytes_per_second: float = 1.0
+    seconds: float = 30.0
 
 
 class FakeHosts:
@@ -80,6 +96,25 @@ class FakeHosts:
         self.routes[path] = list(behaviours)
 
     def _serve(self, handler: BaseHTTPRequestHandler, behaviour) -> None:
+        if isinstance(behaviour, Redirect):
+            handler.send_response(behaviour.code)
+            handler.send_header("Location", behaviour.location)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
+        if isinstance(behaviour, Trickle):
+            handler.send_response(200)
+            handler.send_header("Content-Length", str(len(behaviour.body)))
+            handler.end_headers()
+            started = time.monotonic()
+            for byte in behaviour.body:
+                if time.monotonic() - started > behaviour.seconds:
+                    break
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+                time.sleep(1 / behaviour.bytes_per_second)
+            handler.close_connection = True
+            return
         if isinstance(behaviour, Status):
             handler.send_response(behaviour.code)
             handler.send_header("Content-Length", str(len(behaviour.body)))

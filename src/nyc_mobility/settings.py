@@ -34,7 +34,8 @@ def env_name(field: str) -> str:
 class Settings(BaseModel):
     """Where the pipeline reads and writes, and how it is scheduled."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    # Validation errors never echo what was passed: a webhook URL or a token may be in it.
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True, hide_input_in_errors=True)
 
     data_dir: Path = Field(
         default_factory=lambda: Path("data"),
@@ -129,7 +130,7 @@ class Settings(BaseModel):
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError(f"expected an http(s) URL, got {value[:40]!r}")
+            raise ValueError("expected an http(s) URL (starting with http:// or https://)")
         return value.rstrip("/") if value else value
 
     @field_validator("partitions_start", "sample_start", "sample_end")
@@ -169,13 +170,16 @@ class Settings(BaseModel):
         return self
 
     def public_dump(self) -> dict:
-        """The settings as JSON for display: the webhook URL (often a secret) shows only its host."""
-        values = self.model_dump(mode="json")
-        if self.alert_webhook_url:
-            from urllib.parse import urlsplit
+        """The settings as JSON for display (UI metadata): the webhook URL (its path is the secret)
+        shows only its host; every other URL loses its credentials and query string."""
+        from nyc_mobility.redaction import host_only, redact_url
 
-            parts = urlsplit(self.alert_webhook_url)
-            values["alert_webhook_url"] = f"{parts.scheme}://{parts.hostname}/…"
+        values = self.model_dump(mode="json")
+        for name in ("webserver_url", "tlc_base_url", "citibike_base_url", "open_meteo_base_url"):
+            if values.get(name):
+                values[name] = redact_url(values[name])
+        if self.alert_webhook_url:
+            values["alert_webhook_url"] = host_only(self.alert_webhook_url)
         return values
 
     @model_validator(mode="after")

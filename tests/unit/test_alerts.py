@@ -53,7 +53,7 @@ def test_webhook_gets_the_run_the_step_the_error_and_a_link(instance, fake_hosts
         data_dir=tmp_path,
         alert_sinks="log,webhook",
         alert_webhook_url=fake_hosts.url + SECRET_PATH,
-        webserver_url="http://127.0.0.1:3000/",
+        webserver_url="http://admin:hunter2@127.0.0.1:3000/",  # credentials never reach the alert
     )
     context = failure_context(instance)
     run_failure_alert_sensor(settings)(context)
@@ -68,6 +68,7 @@ def test_webhook_gets_the_run_the_step_the_error_and_a_link(instance, fake_hosts
     assert alert["failed_steps"] == ["build_month"]
     assert "month=2024-11/yellow.parquet is truncated" in alert["error"]
     assert alert["run_url"] == f"http://127.0.0.1:3000/runs/{run_id}"
+    assert "hunter2" not in body.decode() and "hunter2" not in caplog.text
     assert alert["partition"] == "2024-11" and alert["event"] == "dagster_run_failure"
 
 

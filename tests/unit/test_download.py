@@ -60,7 +60,7 @@ def test_truncated_body_is_retried_then_reported(fake_hosts, tmp_path, parquet_b
     fake_hosts.add("/trip-data/c.parquet", Truncate(parquet_bytes, 100), Ok(parquet_bytes))
     assert _get(fake_hosts, "/trip-data/c.parquet", tmp_path).attempts == 2
     fake_hosts.add("/trip-data/d.parquet", Truncate(parquet_bytes, 100))
-    with pytest.raises(DownloadError, match=r"/trip-data/d\.parquet: failed after 3 attempts"):
+    with pytest.raises(DownloadError, match=r"/trip-data/d\.parquet: failed after 3 attempt\(s\)"):
         _get(fake_hosts, "/trip-data/d.parquet", tmp_path)
     assert not (tmp_path / "out" / "d.parquet").exists()
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["c.parquet"]  # no .part left behind

@@ -60,3 +60,30 @@ def test_explicit_duckdb_path_is_kept(tmp_path):
 def test_paths_that_could_break_out_of_sql_literals_are_refused(path):
     with pytest.raises(ValidationError, match="unsupported character"):
         Settings(data_dir=path)
+
+
+def test_validation_errors_never_echo_what_was_passed():
+    secret = "hooks.example.com/services/T0/B0/SECRETXYZ"
+    cases = [
+        {"alert_webhook_url": secret},
+        {"webserver_url": f"ftp://{secret}"},
+        {"log_retention_days": "SECRETXYZ"},
+        {"alert_sinks": "SECRETXYZ"},
+        {"unknown_field": "SECRETXYZ"},
+    ]
+    for kwargs in cases:
+        with pytest.raises(ValidationError) as error:
+            Settings(**kwargs)
+        assert "SECRETXYZ" not in str(error.value), kwargs
+
+
+def test_public_dump_shows_no_credentials():
+    settings = Settings(
+        webserver_url="https://admin:hunter2@dagster.example.com:3000/?token=SECRETXYZ",
+        alert_sinks="webhook",
+        alert_webhook_url="https://hooks.example.com/services/T0/B0/SECRETXYZ",
+        tlc_base_url="https://mirror:pw@mirror.example.com/tlc?sig=SECRETXYZ",
+    )
+    dumped = str(settings.public_dump())
+    assert "hunter2" not in dumped and "SECRETXYZ" not in dumped and ":pw@" not in dumped
+    assert "dagster.example.com:3000" in dumped and "mirror.example.com/tlc" in dumped

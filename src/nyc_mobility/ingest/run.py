@@ -14,6 +14,7 @@ from nyc_mobility.ingest.download import (
     DEFAULT_POLICY,
     DownloadError,
     DownloadResult,
+    NoNetworkError,
     NotFoundError,
     Progress,
     RetryPolicy,
@@ -82,11 +83,16 @@ def ingest(
     jobs: list[tuple[RawSource, str | None]] = [(s, None) for s in chosen if not s.is_monthly]
     jobs += [(source, month) for month in months for source in chosen if source.is_monthly]
     try:
-        for source, month in jobs:
+        for index, (source, month) in enumerate(jobs):
             label = source.name if month is None else f"{source.name} {month}"
             land = _LANDERS[source.landing]
             try:
                 landed = land(client, raw_dir, downloads_dir, source, month, urls, policy, progress(label))
+            except NoNetworkError as exc:  # every other download would fail the same way
+                rest = len(jobs) - index - 1
+                note = f" ({rest} other download(s) not attempted)" if rest else ""
+                report.failures.append(Failure(source.name, month, f"{exc}{note}"))
+                break
             except (DownloadError, DisallowedHostError, raw.RawFileError) as exc:
                 report.failures.append(Failure(source.name, month, str(exc)))
             else:

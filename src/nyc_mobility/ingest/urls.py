@@ -47,17 +47,21 @@ class SourceUrls:
     open_meteo_base: str = OPEN_METEO_BASE
     allowed_hosts: frozenset[str] = field(default=OFFICIAL_HOSTS)
     enforce_allow_list: bool = True
+    allowed_schemes: frozenset[str] = frozenset({"https"})
 
     def check(self, url: str) -> str:
         """Return ``url`` if it may be fetched, else raise :class:`DisallowedHostError`."""
+        from nyc_mobility.redaction import redact_url
+
         parts = urlsplit(url)
         if not self.enforce_allow_list:
             if parts.scheme not in {"http", "https"}:
-                raise DisallowedHostError(f"{url}: only http(s) URLs can be downloaded")
+                raise DisallowedHostError(f"{redact_url(url)}: only http(s) URLs can be downloaded")
             return url
-        if parts.scheme != "https" or parts.hostname not in self.allowed_hosts:
+        if parts.scheme not in self.allowed_schemes or parts.hostname not in self.allowed_hosts:
             raise DisallowedHostError(
-                f"{url}: not an HTTPS URL on an allowed host ({', '.join(sorted(self.allowed_hosts))}); "
+                f"{redact_url(url)}: not an HTTPS URL on an allowed host "
+                f"({', '.join(sorted(self.allowed_hosts))}); "
                 "pass allow_any_host / --allow-any-host to override explicitly"
             )
         return url

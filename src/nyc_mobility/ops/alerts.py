@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import dagster as dg
 
+from nyc_mobility.redaction import redact_url
 from nyc_mobility.settings import Settings
 
 ALERT_SENSOR_NAME = "run_failure_alerts"
@@ -65,7 +66,7 @@ def alert_from_context(context: dg.RunFailureSensorContext, webserver_url: str) 
         job_name=run.job_name,
         failed_steps=steps,
         error=error.strip()[:2000],
-        run_url=f"{webserver_url.rstrip('/')}/runs/{run.run_id}",
+        run_url=f"{redact_url(webserver_url).rstrip('/')}/runs/{run.run_id}",
         partition=partition,
         tags={k: v for k, v in run.tags.items() if not k.startswith(".")},
     )

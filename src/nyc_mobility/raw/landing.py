@@ -10,12 +10,13 @@ that cannot be landed is a :class:`RawFileError` naming the file and the problem
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from nyc_mobility.raw.layout import month_dir, resolve, zone_lookup_path, zone_shapes_path
 from nyc_mobility.sources import RawSource
@@ -27,18 +28,53 @@ class RawFileError(ValueError):
     """A published file that cannot be landed; the message names the file and the problem."""
 
 
+def readable_by_all(path: Path) -> None:
+    """Give a landed file the mode a plain ``open()`` would (0644 under the usual umask), not the
+    0600 of ``mkstemp``: every landed file has the same permissions, whoever wrote it."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it onto ``target`` only on success."""
+    """Yield a temporary path beside ``target``; rename it onto ``target`` only on success.
+
+    A folder created for ``target`` is removed again when nothing was landed in it.
+    """
+    created = _missing_parents(target.parent)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    landed = False
     try:
         yield tmp_path
+        readable_by_all(tmp_path)
         os.replace(tmp_path, target)
+        landed = True
     finally:
         tmp_path.unlink(missing_ok=True)
+        if not landed:
+            remove_empty(created)
+
+
+def _missing_parents(folder: Path) -> list[Path]:
+    """The folders ``mkdir(parents=True)`` would create for ``folder``, deepest first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def remove_empty(folders: list[Path]) -> None:
+    """Remove the given folders (deepest first) that are empty: a failed landing leaves no trace."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            break
 
 
 def land_file(
@@ -143,6 +179,12 @@ def _csv_to_parquet_python(src: Path, dest: Path, header: list[str]) -> None:
         raise RawFileError(f"{src}: not a readable CSV (not UTF-8 after line {line}: {exc.reason})") from None
 
 
+# Zip bombs: a member may not expand beyond these (real Citi Bike CSVs are < 2 GB, ratio < 15).
+MAX_MEMBER_BYTES = 8 << 30
+MAX_RATIO = 200
+MAX_ARCHIVE_BYTES = 64 << 30
+
+
 def land_csv_archive(
     zip_path: Path, raw_dir: Path, source: RawSource | str, month: str, *, only_month: bool = False
 ) -> list[Path]:
@@ -150,37 +192,94 @@ def land_csv_archive(
 
     ``__MACOSX/`` entries and non-CSV members are ignored; zips nested in the archive (the yearly
     archives hold monthly ones) are opened too. With ``only_month`` (a yearly archive), only members
-    whose name carries the month (``YYYYMM``) are landed. An archive without any is an error.
+    whose name carries the month (``YYYYMM``) are landed. An archive without any is an error, and so
+    is a member that expands beyond the size or compression-ratio caps (a zip bomb). Two members with
+    the same file name in different folders both land (named after their folders).
     """
     zip_path = Path(zip_path)
     stamp = month.replace("-", "")
     with tempfile.TemporaryDirectory(prefix="nyc-mobility-unzip-") as tmp:
-        csvs = _extract_trip_csvs(zip_path, Path(tmp), stamp if only_month else None)
+        budget = [MAX_ARCHIVE_BYTES]
+        csvs = _extract_trip_csvs(zip_path, Path(tmp), stamp if only_month else None, budget=budget)
         if not csvs:
             what = f"trip CSV for {month}" if only_month else "trip CSV"
             raise RawFileError(f"{zip_path}: the archive holds no {what}")
-        return [land_csv_as_parquet(csv, raw_dir, resolve(source), month, name=csv.name) for csv in csvs]
+        names = _landed_names([member for member, _path in csvs])
+        return [
+            land_csv_as_parquet(path, raw_dir, resolve(source), month, name=name)
+            for (_member, path), name in zip(csvs, names, strict=True)
+        ]
 
 
-def _extract_trip_csvs(zip_path: Path, into: Path, stamp: str | None, depth: int = 0) -> list[Path]:
-    """Extract the trip CSVs of an archive (and of the zips nested in it, two levels at most)."""
+def _landed_names(members: list[str]) -> list[str]:
+    """Each member's base name, or its whole path (``a__b__x.csv``) where two share a base name."""
+    bases = [PurePosixPath(m).name for m in members]
+    names = []
+    for member, base in zip(members, bases, strict=True):
+        if bases.count(base) > 1:
+            base = "__".join(part for part in PurePosixPath(member).parts if part not in ("", ".", ".."))
+        names.append(re.sub(r"[^A-Za-z0-9._-]", "_", base))
+    return names
+
+
+def _extract_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, zip_path: Path, budget: list[int]
+) -> Path:
+    """Copy one member out, counting the bytes (headers can lie): past a cap it is a zip bomb."""
+    limit = min(MAX_MEMBER_BYTES, MAX_RATIO * max(info.compress_size, 1), budget[0])
+    if info.file_size > limit:
+        raise RawFileError(
+            f"{zip_path}: member {info.filename} expands to {info.file_size:,} bytes from "
+            f"{info.compress_size:,} (over the cap for one member: refused as a possible zip bomb)"
+        )
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with archive.open(info) as source, dest.open("wb") as out:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            written += len(block)
+            if written > limit:
+                raise RawFileError(
+                    f"{zip_path}: member {info.filename} expands beyond {limit:,} bytes "
+                    "(refused as a possible zip bomb)"
+                )
+            out.write(block)
+    budget[0] -= written
+    return dest
+
+
+def _extract_trip_csvs(
+    zip_path: Path, into: Path, stamp: str | None, depth: int = 0, *, budget: list[int], prefix: str = ""
+) -> list[tuple[str, Path]]:
+    """(member path, extracted file) of every trip CSV of an archive and of the zips nested in it
+    (two levels at most)."""
     try:
         archive = zipfile.ZipFile(zip_path)
     except zipfile.BadZipFile as exc:
         raise RawFileError(f"{zip_path}: not a valid zip archive ({exc})") from exc
-    found: list[Path] = []
+    found: list[tuple[str, Path]] = []
     with archive:
-        for index, member in enumerate(archive.namelist()):
-            name = Path(member).name
-            if "__MACOSX" in Path(member).parts or name.startswith("._") or member.endswith("/"):
+        for index, info in enumerate(archive.infolist()):
+            member = info.filename
+            name = PurePosixPath(member).name
+            if "__MACOSX" in PurePosixPath(member).parts or name.startswith("._") or info.is_dir():
                 continue
             wanted = stamp is None or stamp in name
+            dest = into / str(index) / re.sub(r"[^A-Za-z0-9._-]", "_", name)
             if name.lower().endswith(".csv") and wanted:
-                found.append(Path(archive.extract(member, into / str(index))))
+                found.append((prefix + member, _extract_member(archive, info, dest, zip_path, budget)))
             elif name.lower().endswith(".zip") and depth < 2 and (wanted or depth == 0):
-                nested = Path(archive.extract(member, into / str(index)))
+                nested = _extract_member(archive, info, dest, zip_path, budget)
                 inner_stamp = None if wanted else stamp
-                found.extend(_extract_trip_csvs(nested, into / f"{index}-unzipped", inner_stamp, depth + 1))
+                found.extend(
+                    _extract_trip_csvs(
+                        nested,
+                        into / f"{index}-unzipped",
+                        inner_stamp,
+                        depth + 1,
+                        budget=budget,
+                        prefix=f"{prefix}{PurePosixPath(member).with_suffix('')}/",
+                    )
+                )
     return found
 
 
