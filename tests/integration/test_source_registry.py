@@ -102,7 +102,7 @@ def test_ingest_preflight_and_sensor_follow_a_registered_source(scooter, fake_ho
     assert landed.metadata["first_timestamp"].startswith(f"{MONTH}-01")
     assert raw.landed_months(raw_dir)["scooter"] == [MONTH] and raw.trip_months(raw_dir) == {MONTH}
 
-    assert check_raw_files(raw_dir) == 1
+    assert check_raw_files(raw_dir).checked == 1
     fingerprint = month_fingerprints(raw_dir)[MONTH][0]
 
     # A file without a required column is refused by the preflight, naming it; the sensor sees it.

@@ -13,8 +13,9 @@
   all read it: computing the union, the zone joins and the hashes once per month is what keeps a
   real-volume build near the cost of its SQL (see docs/benchmarks.md). Bike trips get the taxi zones
   of their start and end coordinates (265 = outside NYC). `trip_id` is a stable hash
-  of the mode, the file name and the record's row in it, so re-landing the same file gives the
-  same ids and two identical records still get two ids.
+  of the mode, the month folder, the file name and the record's row in it, so re-landing the same
+  file gives the same ids, two identical records still get two ids, and files with the same name in
+  two month folders never collide.
 #}
 with yellow as (
     select
@@ -119,7 +120,7 @@ unioned as (
 )
 
 select
-    md5(mode || '|' || regexp_extract(source_file, '[^/\\]+$') || '|' || source_row_number) as trip_id,
+    md5(mode || '|' || source_month || '|' || regexp_extract(source_file, '[^/\\]+$') || '|' || source_row_number) as trip_id,
     *
 from unioned
 where {{ month_window_filter('source_month') }}

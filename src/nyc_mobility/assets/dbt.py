@@ -61,13 +61,15 @@ def preflight(settings: Settings, context: dg.AssetExecutionContext) -> None:
     from nyc_mobility.raw.preflight import RawFilesError, check_raw_files
 
     try:
-        checked = check_raw_files(settings.raw_dir)
+        report = check_raw_files(settings.raw_dir)
     except RawFilesError as exc:
         raise dg.Failure(
             description=str(exc),
             metadata={"bad_files": dg.MetadataValue.json([str(p) for p in exc.problems])},
         ) from None
-    context.log.info(f"{checked} raw files readable, with the columns staging needs")
+    for warning in report.warnings:
+        context.log.warning(warning)
+    context.log.info(f"{report.checked} raw files readable, with the columns staging needs")
 
 
 def partition_window(context: dg.AssetExecutionContext) -> tuple[str | None, str | None]:

@@ -31,10 +31,7 @@ def month_fingerprints(raw_dir: Path) -> dict[str, tuple[str, float]]:
     entries: dict[str, list[str]] = {}
     newest: dict[str, float] = {}
     for source in sources.monthly():
-        for folder in sorted(raw.source_dir(raw_dir, source).glob("month=*")):
-            if not folder.is_dir():
-                continue
-            month = folder.name.removeprefix("month=")
+        for month, folder in raw.month_folders(raw_dir, source).items():
             for path in sorted(folder.iterdir()):
                 if not raw.is_landed(path):
                     continue  # files being written (atomic landing)
@@ -78,7 +75,7 @@ def raw_files_sensor(settings: Settings, job: dg.UnresolvedAssetJobDefinition) -
         keys = set(partitions.get_partition_keys())
         outside = [m for m in ready if m not in keys]
         months = [m for m in ready if m in keys]
-        notes = []
+        notes = [f"ignored (not a month folder): {p}" for p in raw.stray_folders(settings.raw_dir)]
         if settling:
             notes.append(f"still being written: {', '.join(settling)}")
         if outside:

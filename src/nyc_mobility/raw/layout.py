@@ -11,10 +11,11 @@ Every monthly source of the registry (:mod:`nyc_mobility.sources`) lands under
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from nyc_mobility import sources
-from nyc_mobility.months import parse_month
+from nyc_mobility.months import InvalidMonthError, parse_month
 from nyc_mobility.sources import RawSource
 
 
@@ -68,17 +69,48 @@ def landed_files(folder: Path) -> list[Path]:
     return sorted(p for p in Path(folder).glob("*") if is_landed(p))
 
 
+# What the dbt sources' glob matches (`month=[0-9][0-9][0-9][0-9]-[0-9][0-9]`): dbt reads such a
+# folder, so one that is not a real month is an error; anything else under `month=*` is a stray.
+READ_BY_DBT = re.compile(r"month=\d{4}-\d{2}")
+
+
+def month_folders(raw_dir: Path, source: RawSource | str) -> dict[str, Path]:
+    """The month folders of a monthly source, by month (``YYYY-MM``); strays are left out."""
+    found: dict[str, Path] = {}
+    for path in sorted(source_dir(raw_dir, source).glob("month=*")):
+        month = path.name.removeprefix("month=")
+        if path.is_dir() and READ_BY_DBT.fullmatch(path.name) and _is_month(month):
+            found[month] = path
+    return found
+
+
+def _is_month(text: str) -> bool:
+    try:
+        parse_month(text)
+    except InvalidMonthError:
+        return False
+    return True
+
+
+def stray_folders(raw_dir: Path) -> list[Path]:
+    """Entries under ``<source>/month=*`` that are not month folders (``month=2024-11.bak``, a file)."""
+    stray = []
+    for source in sources.monthly():
+        months = set(month_folders(raw_dir, source).values())
+        stray += [p for p in sorted(source_dir(raw_dir, source).glob("month=*")) if p not in months]
+    return stray
+
+
 def landed_months(raw_dir: Path) -> dict[str, list[str]]:
     """The months present on disk for each monthly source (keyed by the source's name)."""
-    result: dict[str, list[str]] = {}
-    for source in sources.monthly():
-        folder = source_dir(raw_dir, source)
-        result[source.name] = sorted(
-            p.name.removeprefix("month=")
-            for p in folder.glob("month=*")
-            if p.is_dir() and any(is_landed(f) for f in p.iterdir())
-        )
-    return result
+    return {
+        source.name: [
+            month
+            for month, folder in month_folders(raw_dir, source).items()
+            if any(is_landed(f) for f in folder.iterdir())
+        ]
+        for source in sources.monthly()
+    }
 
 
 def trip_months(raw_dir: Path) -> set[str]:

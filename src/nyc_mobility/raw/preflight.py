@@ -11,11 +11,11 @@ with a reason.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nyc_mobility import sources
-from nyc_mobility.raw.layout import is_landed, source_dir
+from nyc_mobility.raw.layout import READ_BY_DBT, is_landed, month_folders, source_dir, stray_folders
 from nyc_mobility.sources import RawSource
 
 
@@ -93,22 +93,54 @@ def file_problem(path: Path, source: RawSource | str) -> str | None:
     return check(path, record) if check else None
 
 
-def check_raw_files(raw_dir: Path) -> int:
+@dataclass
+class PreflightReport:
+    """What the preflight checked, and what it noticed without stopping the build."""
+
+    checked: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_raw_files(raw_dir: Path) -> PreflightReport:
     """Check every landed monthly file; raise :class:`RawFilesError` naming each bad one.
 
-    Returns the number of files checked. Files of a landing in progress (hidden, or ``.tmp``) are
-    skipped: staging never reads them either.
+    Files of a landing in progress (hidden, or ``.tmp``) are skipped: staging never reads them
+    either. Warnings (the build goes on): a trip source with no files (built as an empty source), a
+    file with no rows, a stray entry under ``month=*`` that dbt does not read (``month=2024-11.bak``).
+    A folder dbt would read that is not a real month (``month=2024-13``) is an error.
     """
+    report = PreflightReport()
     problems: list[FileProblem] = []
-    checked = 0
     for source in sources.monthly():
-        for path in sorted(source_dir(raw_dir, source).glob("month=*/*")):
-            if not is_landed(path):
-                continue
-            checked += 1
-            problem = file_problem(path, source)
-            if problem:
-                problems.append(FileProblem(path, problem))
+        months = month_folders(raw_dir, source)
+        files = 0
+        for folder in months.values():
+            for path in sorted(folder.iterdir()):
+                if not is_landed(path):
+                    continue
+                report.checked += 1
+                files += 1
+                problem = file_problem(path, source)
+                if problem:
+                    problems.append(FileProblem(path, problem))
+                elif path.suffix == ".parquet" and _rows(path) == 0:
+                    report.warnings.append(f"{path}: the file has no rows")
+        if source.is_trips and not files:
+            report.warnings.append(
+                f"no {source.name} files under {source_dir(raw_dir, source)}: built as an empty source "
+                f"(mode {source.mode} has no trips)"
+            )
+    for path in stray_folders(raw_dir):
+        if READ_BY_DBT.fullmatch(path.name) and path.is_dir():
+            problems.append(FileProblem(path, "not a month folder (month=YYYY-MM with a real month)"))
+        else:
+            report.warnings.append(f"{path}: not a month folder (month=YYYY-MM); ignored")
     if problems:
         raise RawFilesError(problems)
-    return checked
+    return report
+
+
+def _rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows

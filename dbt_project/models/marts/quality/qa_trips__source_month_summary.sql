@@ -1,6 +1,8 @@
 {#
   Data quality per source and month: published records, valid trips, quarantined records (in
   total and per reason) and the rejection rate. raw = valid + quarantined must hold exactly.
+  A mode with no landed file at all gets one row (no month, zero rows) saying so: a missing source
+  is an empty source, never a silent one.
 #}
 with published as (
     select mode, source_month, count(*) as raw_rows
@@ -27,8 +29,9 @@ quarantined as (
         group by 1, 2, 3
     )
     group by 1, 2
-)
+),
 
+summary as (
 select
     p.mode || '|' || p.source_month as summary_id,
     p.mode,
@@ -37,7 +40,24 @@ select
     coalesce(v.valid_rows, 0) as valid_rows,
     coalesce(q.quarantined_rows, 0) as quarantined_rows,
     coalesce(q.quarantined_rows, 0) / p.raw_rows as rejection_rate,
-    cast(to_json(coalesce(q.rows_by_reason, map())) as varchar) as rows_by_reason
+    cast(to_json(coalesce(q.rows_by_reason, map())) as varchar) as rows_by_reason,
+    cast(null as varchar) as note
 from published as p
 left join valid as v using (mode, source_month)
 left join quarantined as q using (mode, source_month)
+)
+
+select * from summary
+union all
+select
+    m.mode || '|none' as summary_id,
+    m.mode,
+    cast(null as varchar) as source_month,
+    0 as raw_rows,
+    0 as valid_rows,
+    0 as quarantined_rows,
+    cast(null as double) as rejection_rate,
+    '{}' as rows_by_reason,
+    'no files landed for this source: built as an empty source' as note
+from {{ ref('dim_mode') }} as m
+where m.mode not in (select mode from published)

@@ -9,7 +9,7 @@
   (`JC105`, `4953.04`).
 #}
 with raw as (
-    {{ with_expected_columns(source('citibike', 'tripdata'), [
+    {{ with_expected_columns(raw_source('citibike', 'tripdata'), [
         'ride_id', 'rideable_type', 'started_at', 'ended_at', 'start_station_name',
         'start_station_id', 'end_station_name', 'end_station_id', 'start_lat', 'start_lng',
         'end_lat', 'end_lng', 'member_casual',
@@ -28,23 +28,23 @@ typed as (
         {{ source_month_of('filename') }} as source_month,
         case when ride_id is not null then 'v3' else 'legacy' end as source_schema,
         cast(ride_id as varchar) as ride_id,
-        {{ parse_timestamp('coalesce(started_at, starttime, "Start Time")') }} as started_at,
-        {{ parse_timestamp('coalesce(ended_at, stoptime, "Stop Time")') }} as ended_at,
-        try_cast(coalesce(tripduration, "Trip Duration") as double) as published_duration_seconds,
-        nullif(trim(cast(coalesce(start_station_id, "start station id") as varchar)), '') as start_station_id,
-        nullif(trim(cast(coalesce(start_station_name, "start station name") as varchar)), '') as start_station_name,
-        nullif(trim(cast(coalesce(end_station_id, "end station id") as varchar)), '') as end_station_id,
-        nullif(trim(cast(coalesce(end_station_name, "end station name") as varchar)), '') as end_station_name,
-        try_cast(coalesce(start_lat, "start station latitude") as double) as start_lat,
-        try_cast(coalesce(start_lng, "start station longitude") as double) as start_lng,
-        try_cast(coalesce(end_lat, "end station latitude") as double) as end_lat,
-        try_cast(coalesce(end_lng, "end station longitude") as double) as end_lng,
+        {{ parse_timestamps(['started_at', 'starttime', '"Start Time"']) }} as started_at,
+        {{ parse_timestamps(['ended_at', 'stoptime', '"Stop Time"']) }} as ended_at,
+        {{ coalesce_as(['tripduration', '"Trip Duration"'], 'double') }} as published_duration_seconds,
+        nullif(trim({{ coalesce_as(['start_station_id', '"start station id"'], 'varchar') }}), '') as start_station_id,
+        nullif(trim({{ coalesce_as(['start_station_name', '"start station name"'], 'varchar') }}), '') as start_station_name,
+        nullif(trim({{ coalesce_as(['end_station_id', '"end station id"'], 'varchar') }}), '') as end_station_id,
+        nullif(trim({{ coalesce_as(['end_station_name', '"end station name"'], 'varchar') }}), '') as end_station_name,
+        {{ coalesce_as(['start_lat', '"start station latitude"'], 'double') }} as start_lat,
+        {{ coalesce_as(['start_lng', '"start station longitude"'], 'double') }} as start_lng,
+        {{ coalesce_as(['end_lat', '"end station latitude"'], 'double') }} as end_lat,
+        {{ coalesce_as(['end_lng', '"end station longitude"'], 'double') }} as end_lng,
         case
             when rideable_type is not null then lower(cast(rideable_type as varchar))
             else 'classic_bike'
         end as bike_type,
-        nullif(trim(cast(coalesce(bikeid, "Bike ID") as varchar)), '') as bike_id,
-        case lower(trim(cast(coalesce(member_casual, usertype, "User Type") as varchar)))
+        nullif(trim({{ coalesce_as(['bikeid', '"Bike ID"'], 'varchar') }}), '') as bike_id,
+        case lower(trim({{ coalesce_as(['member_casual', 'usertype', '"User Type"'], 'varchar') }}))
             when 'member' then 'member'
             when 'subscriber' then 'member'
             when 'casual' then 'casual'
@@ -58,7 +58,7 @@ typed as (
 measured as (
     select
         *,
-        date_diff('millisecond', started_at, ended_at) / 60000.0 as trip_duration_minutes,
+        {{ trip_duration_minutes('started_at', 'ended_at', unit='millisecond') }} as trip_duration_minutes,
         {{ haversine_km('start_lat', 'start_lng', 'end_lat', 'end_lng') }} as trip_distance_km
     from typed
 )

@@ -5,7 +5,7 @@
   publishes many of them.
 #}
 with raw as (
-    {{ with_expected_columns(source('tlc', 'fhv_tripdata'), [
+    {{ with_expected_columns(raw_source('tlc', 'fhv_tripdata'), [
         'dispatching_base_num', 'pickup_datetime', 'dropOff_datetime', 'PUlocationID',
         'DOlocationID', 'SR_Flag', 'Affiliated_base_number'
     ]) }}
@@ -29,7 +29,7 @@ typed as (
 measured as (
     select
         *,
-        date_diff('second', pickup_at, dropoff_at) / 60.0 as trip_duration_minutes
+        {{ trip_duration_minutes('pickup_at', 'dropoff_at') }} as trip_duration_minutes
     from typed
 )
 

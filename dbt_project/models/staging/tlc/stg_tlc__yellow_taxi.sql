@@ -4,7 +4,7 @@
   reason that applies, never dropped.
 #}
 with raw as (
-    {{ with_expected_columns(source('tlc', 'yellow_tripdata'), [
+    {{ with_expected_columns(raw_source('tlc', 'yellow_tripdata'), [
         'VendorID', 'vendor_id', 'tpep_pickup_datetime', 'pickup_datetime',
         'tpep_dropoff_datetime', 'dropoff_datetime', 'passenger_count', 'trip_distance',
         'RatecodeID', 'rate_code_id', 'store_and_fwd_flag', 'PULocationID', 'pickup_location_id',
@@ -19,15 +19,15 @@ typed as (
         filename as source_file,
         file_row_number as source_row_number,
         {{ source_month_of('filename') }} as source_month,
-        try_cast(coalesce("VendorID", vendor_id) as double)::integer as vendor_id,
-        {{ parse_timestamp('coalesce(tpep_pickup_datetime, pickup_datetime)') }} as pickup_at,
-        {{ parse_timestamp('coalesce(tpep_dropoff_datetime, dropoff_datetime)') }} as dropoff_at,
+        {{ coalesce_integer(['"VendorID"', 'vendor_id']) }} as vendor_id,
+        {{ parse_timestamps(['tpep_pickup_datetime', 'pickup_datetime']) }} as pickup_at,
+        {{ parse_timestamps(['tpep_dropoff_datetime', 'dropoff_datetime']) }} as dropoff_at,
         try_cast(try_cast(passenger_count as double) as integer) as passenger_count,
         try_cast(trip_distance as double) as trip_distance_miles,
-        try_cast(try_cast(coalesce("RatecodeID", rate_code_id) as double) as integer) as rate_code_id,
+        {{ coalesce_integer(['"RatecodeID"', 'rate_code_id']) }} as rate_code_id,
         cast(store_and_fwd_flag as varchar) as store_and_fwd_flag,
-        try_cast(try_cast(coalesce("PULocationID", pickup_location_id) as double) as integer) as pickup_location_id,
-        try_cast(try_cast(coalesce("DOLocationID", dropoff_location_id) as double) as integer) as dropoff_location_id,
+        {{ coalesce_integer(['"PULocationID"', 'pickup_location_id']) }} as pickup_location_id,
+        {{ coalesce_integer(['"DOLocationID"', 'dropoff_location_id']) }} as dropoff_location_id,
         try_cast(try_cast(payment_type as double) as integer) as payment_type,
         try_cast(fare_amount as double) as fare_amount,
         try_cast(extra as double) as extra_amount,
@@ -45,7 +45,7 @@ typed as (
 measured as (
     select
         *,
-        date_diff('second', pickup_at, dropoff_at) / 60.0 as trip_duration_minutes
+        {{ trip_duration_minutes('pickup_at', 'dropoff_at') }} as trip_duration_minutes
     from typed
 )
 
@@ -57,8 +57,10 @@ select
             or trip_distance_miles > {{ var('max_taxi_miles') }} then 'invalid_distance'
         when trip_distance_miles / (trip_duration_minutes / 60.0) > {{ var('max_taxi_mph') }}
             then 'impossible_speed'
-        when fare_amount < 0 and payment_type in (3, 4) then 'refund_or_void'
-        when fare_amount is null or fare_amount < 0 then 'negative_fare'
+        {{ taxi_money_rules([
+            'extra_amount', 'mta_tax_amount', 'tip_amount', 'tolls_amount', 'improvement_surcharge_amount',
+            'congestion_surcharge_amount', 'airport_fee_amount', 'cbd_congestion_fee_amount'
+        ]) }}
         {{ duplicate_record_rule([
             'vendor_id', 'pickup_at', 'dropoff_at', 'passenger_count', 'trip_distance_miles',
             'rate_code_id', 'pickup_location_id', 'dropoff_location_id', 'payment_type',

@@ -1,0 +1,94 @@
+"""Known failure conditions as one clear line each: the cause and the fix, never a bare traceback.
+
+:func:`explain` turns an exception (or the message Dagster recorded for a failed step) into what a
+user should read: a read-only or full disk, a damaged DuckDB file, another run holding the data
+directory, raw files the preflight refused, or the error of the dbt node that failed.
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+from pathlib import Path
+
+CORRUPT_MARKERS = (
+    "not a valid duckdb database file",
+    "the file is not a valid duckdb database",
+    "invalid database file",
+    "is not a duckdb database",
+    "checksum",
+    "corrupt",
+)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    while exc is not None and exc not in seen:
+        seen.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return seen
+
+
+def explain(exc: BaseException, *, warehouse: Path | None = None, snapshot: Path | None = None) -> str | None:
+    """One clear message for a known condition anywhere in ``exc``'s chain (``None``: not known)."""
+    from nyc_mobility.raw.preflight import RawFilesError
+    from nyc_mobility.run_lock import RunLockedError
+
+    for err in _chain(exc):
+        if isinstance(err, (RunLockedError, RawFilesError)):
+            return str(err)
+        if isinstance(err, OSError) and err.errno == errno.ENOSPC:
+            return f"No space left on device while writing {err.filename or 'the data directory'}: free space and run again"
+        if isinstance(err, OSError) and err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            where = err.filename or "the data directory"
+            return (
+                f"cannot write {where}: {err.strerror} (a read-only data directory?). "
+                "Choose a writable one with --data-dir or NYC_MOBILITY_DATA_DIR"
+            )
+    return explain_text(str(exc), warehouse=warehouse, snapshot=snapshot)
+
+
+def explain_text(text: str, *, warehouse: Path | None = None, snapshot: Path | None = None) -> str | None:
+    """The same for an error known only by its message (a failed Dagster step, a dbt log)."""
+    lower = text.lower()
+    if "no space left on device" in lower:
+        return "No space left on device: free space in the data directory and run again"
+    if "read-only file system" in lower or "permission denied" in lower:
+        path = re.search(r"['\"]?(/[^'\"\s:]+)", text)
+        where = path.group(1) if path else "the data directory"
+        return f"cannot write {where} (read-only file system or permission denied): choose a writable --data-dir"
+    if any(marker in lower for marker in CORRUPT_MARKERS):
+        return damaged_database(text, warehouse=warehouse, snapshot=snapshot)
+    return None
+
+
+def damaged_database(text: str, *, warehouse: Path | None, snapshot: Path | None) -> str:
+    if snapshot is not None and str(snapshot) in text:
+        return (
+            f"the serving snapshot {snapshot} is damaged ({_first_line(text)}). It is a copy: "
+            "`nyc-mobility run` publishes a fresh one from the warehouse after its build"
+        )
+    where = warehouse or "the warehouse"
+    return (
+        f"the warehouse {where} is damaged ({_first_line(text)}). Recover with "
+        "`nyc-mobility run --rebuild`: the damaged file is moved aside and every month is built again "
+        "from the raw files"
+    )
+
+
+def _first_line(text: str) -> str:
+    line = next((line.strip() for line in text.splitlines() if line.strip()), text)
+    return line[:200]
+
+
+def root_cause(message: str) -> str:
+    """The part of a failed step's error a user needs: dbt's node errors, else the innermost message."""
+    known = explain_text(message)
+    if known:
+        return known
+    if "Errors parsed from dbt logs:" in message:
+        tail = message.split("Errors parsed from dbt logs:", 1)[1]
+        lines = [line.strip() for line in tail.splitlines() if line.strip()]
+        return "\n".join(lines[:20])
+    lines = [line for line in message.strip().splitlines() if line.strip()]
+    return "\n".join(lines[:20]) if lines else message
