@@ -25,8 +25,10 @@ os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    """Run SQL on a warehouse through a read-only connection."""
+    """Run SQL on a warehouse through a read-only connection (in New York time, like every reader
+    of ours: staging views of sources that mix zoned and naive files are evaluated by their reader)."""
     con = duckdb.connect(str(db), read_only=True, config={"autoinstall_known_extensions": False})
+    con.execute("set TimeZone = 'America/New_York'")
     try:
         return con.execute(sql, params or []).fetchall()
     finally:

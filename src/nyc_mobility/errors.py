@@ -18,6 +18,7 @@ CORRUPT_MARKERS = (
     "is not a duckdb database",
     "checksum",
     "corrupt",
+    "could not read enough bytes",
 )
 
 
@@ -56,19 +57,24 @@ def explain_text(text: str, *, warehouse: Path | None = None, snapshot: Path | N
     if "read-only file system" in lower or "permission denied" in lower:
         path = re.search(r"['\"]?(/[^'\"\s:]+)", text)
         where = path.group(1) if path else "the data directory"
-        return f"cannot write {where} (read-only file system or permission denied): choose a writable --data-dir"
+        return (
+            f"cannot write {where} (read-only file system or permission denied): choose a writable --data-dir"
+        )
     if any(marker in lower for marker in CORRUPT_MARKERS):
         return damaged_database(text, warehouse=warehouse, snapshot=snapshot)
     return None
 
 
 def damaged_database(text: str, *, warehouse: Path | None, snapshot: Path | None) -> str:
-    if snapshot is not None and str(snapshot) in text:
+    named = re.search(r'file "([^"]+)"', text)
+    in_serving = named is not None and Path(named.group(1)).parent.name == "serving"
+    if (snapshot is not None and str(snapshot) in text) or in_serving:
+        snapshot = snapshot or Path(named.group(1))
         return (
             f"the serving snapshot {snapshot} is damaged ({_first_line(text)}). It is a copy: "
             "`nyc-mobility run` publishes a fresh one from the warehouse after its build"
         )
-    where = warehouse or "the warehouse"
+    where = warehouse or (named.group(1) if named else "the warehouse")
     return (
         f"the warehouse {where} is damaged ({_first_line(text)}). Recover with "
         "`nyc-mobility run --rebuild`: the damaged file is moved aside and every month is built again "

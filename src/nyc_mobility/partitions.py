@@ -7,7 +7,6 @@ Dagster's partition-range tags, so every partitioned asset in it sees the whole 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 import dagster as dg
@@ -31,21 +30,3 @@ def all_partitions_tags(partitions: dg.MonthlyPartitionsDefinition, now: datetim
     """One run over every month that exists at ``now`` (none yet: no tags)."""
     keys = partitions.get_partition_keys(current_time=now)
     return range_tags(keys[0], keys[-1]) if keys else {}
-
-
-def covering_tags(partitions: dg.MonthlyPartitionsDefinition, months: Iterable[str]) -> dict[str, str]:
-    """One run over ``months`` (from the first to the last); no months: no tags.
-
-    Raises ``ValueError`` naming the months that are not partitions (before ``partitions_start``, or
-    not complete yet): a partitioned model cannot be built outside its partitions.
-    """
-    months = sorted(set(months))
-    if not months:
-        return {}
-    outside = sorted(set(months) - set(partitions.get_partition_keys()))
-    if outside:
-        raise ValueError(
-            f"months {', '.join(outside)} are not monthly partitions (partitions start "
-            f"{partitions.get_first_partition_key()}; a month becomes one when it is over)"
-        )
-    return range_tags(months[0], months[-1])

@@ -1,10 +1,18 @@
-"""Materialize every asset in-process (what ``nyc-mobility run`` does)."""
+"""Materialize every asset in-process (what ``nyc-mobility run`` does).
+
+Before the build: the data directory is locked for this run, must be writable, the warehouse must
+open (``rebuild`` moves a damaged one aside), interrupted landings are landed again, and months
+that cannot be partitions (stray folders, the current month) are left out with a warning. After it:
+rows per model, every check, and for a failure the root cause (the preflight's bad files, the
+failing dbt node's error), not only the step's name.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +24,10 @@ from nyc_mobility.settings import Settings
 from nyc_mobility.summary import BuildSummary, CheckOutcome, dbt_models, row_counts
 
 
+class RunError(RuntimeError):
+    """A known condition that stops the run before it starts; the message says why and what to do."""
+
+
 def instance_for_run() -> dg.DagsterInstance:
     """The instance of ``$DAGSTER_HOME`` when set (runs show up in the UI), else an ephemeral one."""
     if os.environ.get("DAGSTER_HOME"):
@@ -23,36 +35,114 @@ def instance_for_run() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
-def months_to_land(settings: Settings) -> list[str]:
-    """Sample mode with no trip files on disk: the sample's months. Otherwise build what is on disk."""
+def sample_months_to_land(settings: Settings) -> list[str]:
+    """Sample mode: the sample's months that some source lacks, while the data on disk is the
+    sample's own (or there is none). Real data on disk is never mixed with the sample."""
+    from nyc_mobility import raw
     from nyc_mobility.months import month_range
+    from nyc_mobility.raw.manifest import origins
+    from nyc_mobility.sample import sample_sources
 
-    if settings.data_origin == "sample" and not trip_months_on_disk(settings):
-        return month_range(settings.sample_start, settings.sample_end)
+    if settings.data_origin != "sample":
+        return []
+    if raw.trip_months(settings.raw_dir) and origins(settings.raw_dir) != {"sample"}:
+        return []
+    on_disk = raw.landed_months(settings.raw_dir)
+    return [
+        month
+        for month in month_range(settings.sample_start, settings.sample_end)
+        if any(month not in on_disk[source.name] for source in sample_sources())
+    ]
+
+
+def repair_landings(settings: Settings) -> list[str]:
+    """Land again every month whose landing was interrupted (killed) or whose files changed."""
+    from nyc_mobility.raw.manifest import clear, incomplete_landings
+
+    notes = []
+    for incomplete in incomplete_landings(settings.raw_dir):
+        origin = incomplete.origin or settings.data_origin
+        clear(incomplete)
+        if origin == "sample":
+            from nyc_mobility.sample import land_source
+
+            land_source(
+                settings.raw_dir, incomplete.month, incomplete.source.name, scale=settings.sample_scale
+            )
+        else:
+            from nyc_mobility.ingest.run import ingest
+
+            report = ingest(
+                settings.raw_dir,
+                settings.data_dir / "downloads",
+                [incomplete.month],
+                [incomplete.source.name],
+                urls=settings.source_urls(),
+            )
+            if report.failures:
+                raise RunError(f"could not land {incomplete} again: {report.failures[0].error}")
+        notes.append(f"landed again ({origin}): {incomplete}")
+    return notes
+
+
+def buildable_months(settings: Settings) -> tuple[Settings, list[str], list[str]]:
+    """(settings whose partitions cover the trip months, the months to build, months left out)."""
+    from nyc_mobility import raw
+    from nyc_mobility.partitions import monthly_partitions
+
+    months = raw.trip_months(settings.raw_dir)
+    if months and min(months) < settings.partitions_start:
+        settings = settings.model_copy(update={"partitions_start": min(months)})
+    keys = set(monthly_partitions(settings.partitions_start).get_partition_keys())
+    build = sorted(m for m in months if m in keys)
+    outside = sorted(m for m in months if m not in keys)
+    return settings, build, outside
+
+
+def check_writable(settings: Settings) -> None:
+    """Fail now, clearly, when the data directory cannot be written (not deep inside dbt)."""
+    for folder in (settings.data_dir, settings.dbt_artifacts_dir, settings.warehouse_path.parent):
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+
+
+def check_warehouse(settings: Settings, *, rebuild: bool) -> list[str]:
+    """The warehouse must open; with ``rebuild`` a damaged (or any) one is moved aside first."""
+    import duckdb
+
+    from nyc_mobility.errors import damaged_database, explain_text
+
+    path = settings.warehouse_path
+    if not path.exists():
+        return []
+    if rebuild:
+        aside = path.with_name(f"{path.name}.{time.strftime('%Y%m%d-%H%M%S')}.old")
+        os.replace(path, aside)
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():
+            os.replace(wal, aside.with_name(aside.name + ".wal"))
+        return [f"moved the previous warehouse aside to {aside}; every month is built again"]
+    try:
+        duckdb.connect(str(path), read_only=True, config={"autoinstall_known_extensions": False}).close()
+    except duckdb.Error as error:
+        text = str(error)
+        if "lock" in text.lower():
+            raise RunError(
+                f"the warehouse {path} is in use by another process (a Dagster build?): wait for it"
+            ) from None
+        raise RunError(
+            explain_text(text, warehouse=path) or damaged_database(text, warehouse=path, snapshot=None)
+        ) from None
     return []
 
 
-def trip_months_on_disk(settings: Settings) -> set[str]:
-    from nyc_mobility import raw
+def build_tags(months: list[str]) -> dict[str, str]:
+    """One run over every buildable trip month, as one partition range."""
+    from nyc_mobility.partitions import range_tags
 
-    return raw.trip_months(settings.raw_dir)
-
-
-def covering_settings(settings: Settings, months: set[str]) -> Settings:
-    """The settings with partitions starting early enough for every month to build."""
-    from nyc_mobility.months import format_month, parse_month
-
-    valid = {format_month(parse_month(m)) for m in months}
-    if valid and min(valid) < settings.partitions_start:
-        return settings.model_copy(update={"partitions_start": min(valid)})
-    return settings
-
-
-def build_tags(settings: Settings) -> dict[str, str]:
-    """One run over every trip month on disk, as one partition range."""
-    from nyc_mobility.partitions import covering_tags, monthly_partitions
-
-    return covering_tags(monthly_partitions(settings.partitions_start), trip_months_on_disk(settings))
+    return range_tags(months[0], months[-1]) if months else {}
 
 
 @dataclass
@@ -71,46 +161,100 @@ class Materialization:
 
 
 def materialize(
-    settings: Settings, instance: dg.DagsterInstance, log_level: str = "WARNING"
+    settings: Settings,
+    instance: dg.DagsterInstance,
+    log_level: str = "WARNING",
+    notes: list[str] | None = None,
 ) -> Materialization:
     from nyc_mobility.ops.schedules import BUILD_JOB_NAME, RAW_MONTHLY_JOB_NAME
 
-    to_land = months_to_land(settings)
-    settings = covering_settings(settings, set(to_land) | trip_months_on_disk(settings))
-    defs = definitions_from_settings(settings)
+    notes = notes if notes is not None else []
+    to_land = sample_months_to_land(settings)
+    if to_land and to_land[0] < settings.partitions_start:
+        settings = settings.model_copy(update={"partitions_start": to_land[0]})
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     raw_runs = {
-        month: defs.resolve_job_def(RAW_MONTHLY_JOB_NAME).execute_in_process(
+        month: definitions_from_settings(settings)
+        .resolve_job_def(RAW_MONTHLY_JOB_NAME)
+        .execute_in_process(
             instance=instance, raise_on_error=False, run_config=run_config, partition_key=month
         )
         for month in to_land
     }
+    settings, months, outside = buildable_months(settings)
+    notes += [
+        f"month {m} left out: not a monthly partition yet (a month is one when it is over)" for m in outside
+    ]
+    defs = definitions_from_settings(settings)
     build = defs.resolve_job_def(BUILD_JOB_NAME).execute_in_process(
-        instance=instance, raise_on_error=False, run_config=run_config, tags=build_tags(settings)
+        instance=instance, raise_on_error=False, run_config=run_config, tags=build_tags(months)
     )
     return Materialization(raw_runs, build)
 
 
-def run_all(settings: Settings, *, log_level: str = "WARNING", log_file: Path | None = None) -> BuildSummary:
-    """Land the sample's months when needed (one raw partition run per month), then build every
-    trip month on disk in one run over their partition range (partitions start early enough).
+def failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
+    """The root cause of every failed step: its error and the errors it was caused by."""
+    from nyc_mobility.errors import root_cause
 
-    With ``log_file``, dbt's and Dagster's console output goes there.
+    messages = []
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error if event.step_failure_data else None
+        parts = []
+        while error is not None:
+            parts.append(error.message)
+            error = error.cause or getattr(error, "context", None)
+        text = "\n".join(parts) or "unknown error"
+        messages.append(f"{event.step_key}: {root_cause(text)}")
+    return messages
+
+
+def preflight_warnings(settings: Settings) -> list[str]:
+    from nyc_mobility.raw import stray_folders
+    from nyc_mobility.raw.preflight import RawFilesError, check_raw_files
+
+    try:
+        return check_raw_files(settings.raw_dir).warnings
+    except RawFilesError:
+        return [f"{p}: not a month folder (month=YYYY-MM); ignored" for p in stray_folders(settings.raw_dir)]
+
+
+def run_all(
+    settings: Settings,
+    *,
+    log_level: str = "WARNING",
+    log_file: Path | None = None,
+    rebuild: bool = False,
+    wait: bool = False,
+    on_wait: Callable[[str], None] = lambda _message: None,
+) -> BuildSummary:
+    """Land what the sample lacks and repair interrupted landings, then build every trip month on
+    disk in one run over their partition range (partitions start early enough).
+
+    With ``log_file``, dbt's and Dagster's console output goes there. Known conditions (another run,
+    a read-only or full disk, a damaged warehouse) raise :class:`RunError` or ``OSError`` before
+    anything is written.
     """
+    from nyc_mobility.run_lock import data_dir_lock
+    from nyc_mobility.serving import remove_stale_temporaries
+
     started = time.monotonic()
-    with contextlib.ExitStack() as stack:
+    check_writable(settings)
+    with data_dir_lock(settings.data_dir, wait=wait, on_wait=on_wait), contextlib.ExitStack() as stack:
+        notes = check_warehouse(settings, rebuild=rebuild)
+        notes += remove_stale_temporaries(settings.serving_path)
+        notes += repair_landings(settings)
         if log_file is not None:
             log_file.parent.mkdir(parents=True, exist_ok=True)
             handle = stack.enter_context(log_file.open("w", encoding="utf-8"))
             stack.enter_context(contextlib.redirect_stdout(handle))
             stack.enter_context(contextlib.redirect_stderr(handle))
         instance = stack.enter_context(instance_for_run())
-        runs = materialize(settings, instance, log_level)
-        failed = [
-            f"{event.step_key} [{month}]"
-            for month, landed in runs.raw_runs.items()
-            for event in landed.get_step_failure_events()
-        ]
+        runs = materialize(settings, instance, log_level, notes)
+        notes += preflight_warnings(settings)
+        failed, errors = [], []
+        for month, landed in runs.raw_runs.items():
+            failed += [f"{event.step_key} [{month}]" for event in landed.get_step_failure_events()]
+            errors += [f"[{month}] {m}" for m in failure_messages(landed)]
         result = runs.build
         checks = [
             CheckOutcome(
@@ -122,6 +266,7 @@ def run_all(settings: Settings, *, log_level: str = "WARNING", log_file: Path | 
             for evaluation in result.get_asset_check_evaluations()
         ]
         failed += [event.step_key or "?" for event in result.get_step_failure_events()]
+        errors += failure_messages(result)
     summary = BuildSummary(
         success=result.success
         and not failed
@@ -129,6 +274,8 @@ def run_all(settings: Settings, *, log_level: str = "WARNING", log_file: Path | 
         duration_seconds=time.monotonic() - started,
         checks=checks,
         failed_steps=failed,
+        warnings=notes,
+        errors=errors,
     )
     summary.row_counts = row_counts(settings.warehouse_path, dbt_models(manifest_path()))
     return summary

@@ -8,7 +8,9 @@ the next connection sees the new one. A failed or killed build never reaches thi
 served copy is always a complete, consistent build.
 
 Publishing must run while no process writes the warehouse: in Dagster it runs in the
-``duckdb_warehouse`` pool (one slot), after the models.
+``duckdb_warehouse`` pool (one slot), after the models. The temporary copy is locked while it is
+written, so one left by a killed publish (no lock held) is recognised and removed by the next
+publish or run, never one that another process is still writing.
 """
 
 from __future__ import annotations
@@ -35,9 +37,11 @@ def publish(warehouse: Path, snapshot: Path) -> Published:
     if wal.exists() and wal.stat().st_size > 0:
         _checkpoint(warehouse)
     snapshot.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(snapshot)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{snapshot.name}.", suffix=".tmp", dir=snapshot.parent)
     tmp = Path(tmp_name)
     try:
+        _lock(fd, blocking=True)
         with os.fdopen(fd, "wb") as out, warehouse.open("rb") as src:
             shutil.copyfileobj(src, out, length=16 * 1024 * 1024)
             out.flush()
@@ -48,6 +52,33 @@ def publish(warehouse: Path, snapshot: Path) -> Published:
         tmp.unlink(missing_ok=True)
         raise
     return Published(path=snapshot, bytes=snapshot.stat().st_size)
+
+
+def _lock(fd: int, *, blocking: bool) -> bool:
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+def remove_stale_temporaries(snapshot: Path) -> list[str]:
+    """Delete the temporary copies a killed publish left beside ``snapshot`` (unlocked ones only)."""
+    removed = []
+    for tmp in Path(snapshot).parent.glob(f".{Path(snapshot).name}.*.tmp"):
+        try:
+            fd = os.open(tmp, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            if _lock(fd, blocking=False):
+                tmp.unlink(missing_ok=True)
+                removed.append(f"removed {tmp} (left by an interrupted publish)")
+        finally:
+            os.close(fd)
+    return removed
 
 
 def _checkpoint(warehouse: Path) -> None:

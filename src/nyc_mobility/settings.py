@@ -18,6 +18,9 @@ DEFAULT_CRON = "0 2 * * *"
 # The embedded sample's default months and size (the CLI and the generator use these too).
 SAMPLE_START, SAMPLE_END, SAMPLE_SCALE = "2024-10", "2024-11", 0.002
 ENV_PREFIX = "NYC_MOBILITY_"
+# Published trip times are New York wall-clock time; every connection of ours evaluates in this zone
+# (the dbt profile's TimeZone too), so nothing depends on the host's.
+LOCAL_TIMEZONE = "America/New_York"
 Target = Literal["dev", "prod"]
 DataOrigin = Literal["sample", "official"]
 AlertSink = Literal["log", "webhook", "slack"]
@@ -150,6 +153,14 @@ class Settings(BaseModel):
         # dbt-duckdb formats source locations as string.Template ($name), hence '$' too.
         if any(ch in text for ch in ("'", '"', "$", "\n", "\r", "\x00")):
             raise ValueError(f"unsupported character in path {text!r} (quotes, '$' and control characters)")
+        # dbt reads the raw files through DuckDB globs: `[`, `*`, `?`, `{` in the path would make it read
+        # other folders than the ones the preflight checked.
+        glob = sorted({ch for ch in text if ch in "[]*?{}"})
+        if glob:
+            raise ValueError(
+                f"unsupported character(s) {' '.join(glob)} in path {text!r}: DuckDB would take them as "
+                "glob patterns and read other folders; rename the folder"
+            )
         return Path(os.path.expanduser(value)).absolute()
 
     @field_validator("cron")

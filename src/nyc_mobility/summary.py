@@ -22,6 +22,8 @@ class BuildSummary:
     row_counts: dict[str, int] = field(default_factory=dict)
     checks: list[CheckOutcome] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
     @property
     def checks_passed(self) -> int:

@@ -8,7 +8,7 @@ import pytest
 
 from nyc_mobility.assets.dbt import partition_window
 from nyc_mobility.ops.schedules import daily_build_schedule
-from nyc_mobility.partitions import all_partitions_tags, covering_tags, monthly_partitions, range_tags
+from nyc_mobility.partitions import all_partitions_tags, monthly_partitions, range_tags
 
 START, END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 PARTITIONS = monthly_partitions("2024-01")
@@ -26,20 +26,25 @@ def test_all_partitions_stop_at_the_last_complete_month():
     assert all_partitions_tags(PARTITIONS, datetime(2024, 1, 20, tzinfo=timezone.utc)) == {}
 
 
-def test_covering_tags_span_the_months_and_refuse_non_partitions():
-    assert covering_tags(PARTITIONS, ["2024-11", "2024-10", "2024-11"]) == {START: "2024-10", END: "2024-11"}
-    assert covering_tags(PARTITIONS, []) == {}
-    with pytest.raises(ValueError, match="2023-12 are not monthly partitions"):
-        covering_tags(PARTITIONS, ["2023-12", "2024-02"])
-
-
-def test_nyc_mobility_run_starts_the_partitions_at_the_first_month_on_disk(tmp_path):
-    from nyc_mobility.runner import covering_settings
+def test_nyc_mobility_run_builds_the_months_on_disk_and_leaves_out_what_cannot_be_a_partition(tmp_path):
+    from nyc_mobility.runner import buildable_months
     from nyc_mobility.settings import Settings
 
     settings = Settings(data_dir=tmp_path, partitions_start="2024-01")
-    assert covering_settings(settings, {"2019-03", "2024-11"}).partitions_start == "2019-03"
-    assert covering_settings(settings, {"2024-11"}) is settings
+    this_month = datetime.now(timezone.utc).strftime("%Y-%m")
+    for folder in (
+        "month=2019-03",
+        "month=2024-11",
+        f"month={this_month}",
+        "month=2024-11.bak",
+        "month=2024-13",
+    ):
+        (tmp_path / "raw" / "tlc_yellow" / folder).mkdir(parents=True)
+        (tmp_path / "raw" / "tlc_yellow" / folder / "f.parquet").write_bytes(b"PAR1")
+    covering, months, outside = buildable_months(settings)
+    assert covering.partitions_start == "2019-03"  # partitions start early enough
+    assert months == ["2019-03", "2024-11"]
+    assert outside == [this_month]  # the month in progress is not a partition yet: left out, with a note
 
 
 def test_the_daily_schedule_requests_one_run_over_every_partition():

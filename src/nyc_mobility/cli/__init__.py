@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 import typer
 
 from nyc_mobility.cli import ingest, init, metrics, mf, report, run, sample, validate
+
+
+def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A command whose known failure conditions (another run, a read-only or full disk, a damaged
+    DuckDB file) end with one clear line and exit code 1, not a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, typer.BadParameter):
+            raise
+        except Exception as exc:
+            from nyc_mobility.errors import explain
+
+            message = explain(exc)
+            if message is None:
+                raise
+            typer.echo(f"Error: {message}", err=True)
+            raise typer.Exit(code=1) from None
+
+    return wrapper
+
 
 app = typer.Typer(
     name="nyc-mobility",
@@ -12,14 +39,18 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-app.command("run")(run.run)
-app.command("validate")(validate.validate)
-app.command("sample")(sample.sample)
-app.command("ingest")(ingest.ingest)
-app.command("init")(init.init)
+app.command("run")(friendly(run.run))
+app.command("validate")(friendly(validate.validate))
+app.command("sample")(friendly(sample.sample))
+app.command("ingest")(friendly(ingest.ingest))
+app.command("init")(friendly(init.init))
+for registered in metrics.app.registered_commands:
+    registered.callback = friendly(registered.callback)
 app.add_typer(metrics.app, name="metrics")
-app.command("report")(report.report)
-app.command("mf", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(mf.mf)
+app.command("report")(friendly(report.report))
+app.command("mf", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+    friendly(mf.mf)
+)
 
 
 @app.callback()

@@ -62,7 +62,12 @@ def mf(
         raise typer.BadParameter(str(error), param_hint="--where") from None
     settings = settings_from(data_dir=data_dir)
     log_dir = settings.dbt_artifacts_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only data directory: mf only reads the snapshot, its log goes elsewhere
+        import tempfile
+
+        log_dir = Path(tempfile.mkdtemp(prefix="nyc-mobility-mf-logs-"))
     target_dir()  # a checkout's manifests are parsed first when stale
     env = {**os.environ, **mf_environment(project_dir(), settings.serving_path, log_dir)}
     completed = subprocess.run([installed_script("mf"), *args], env=env, check=False)

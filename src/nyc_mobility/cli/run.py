@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from nyc_mobility.cli.options import DataDir, DuckdbPath, Target, settings_from
@@ -24,9 +25,18 @@ def run(
         None, "--sample-scale", help="Sample size as a fraction of real monthly volume."
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Dagster's and dbt's event log."),
+    rebuild: bool = typer.Option(
+        False,
+        "--rebuild",
+        help="Move the warehouse aside (e.g. a damaged one) and build every month again from the raw files.",
+    ),
+    wait: bool = typer.Option(
+        False, "--wait", help="Wait for another run on the same data directory instead of refusing."
+    ),
 ) -> None:
     """Materialize every asset: the embedded sample when no raw data exists, then dbt build."""
-    from nyc_mobility.runner import run_all
+    from nyc_mobility.run_lock import RunLockedError
+    from nyc_mobility.runner import RunError, run_all
 
     # Bound to the real stdout now: while the run is in progress stdout is redirected to the log.
     console = Console(file=sys.stdout)
@@ -40,8 +50,21 @@ def run(
     )
     console.print(f"Building into [bold]{settings.warehouse_path}[/] (raw files: {settings.raw_dir})")
     log_file = None if verbose else settings.dbt_artifacts_dir / "last_run.log"
-    with console.status("materializing raw files and every dbt model ..."):
-        summary = run_all(settings, log_level="DEBUG" if verbose else "WARNING", log_file=log_file)
+    try:
+        with console.status("materializing raw files and every dbt model ...") as status:
+            summary = run_all(
+                settings,
+                log_level="DEBUG" if verbose else "WARNING",
+                log_file=log_file,
+                rebuild=rebuild,
+                wait=wait,
+                on_wait=status.update,
+            )
+    except (RunError, RunLockedError) as error:
+        console.print(f"[red]Error:[/] {error}")
+        raise typer.Exit(code=1) from None
+    for note in summary.warnings:
+        console.print(f"[yellow]note[/] {note}")
     table = Table(title="Rows per model")
     table.add_column("model")
     table.add_column("rows", justify="right")
@@ -53,6 +76,8 @@ def run(
             console.print(f"[red]check failed[/] {check.asset}: {check.name} ({check.severity})")
     for step in summary.failed_steps:
         console.print(f"[red]step failed[/] {step}")
+    for error in summary.errors:
+        console.print(f"[red]cause[/] {escape(error)}", highlight=False)
     status = "[green]succeeded[/]" if summary.success else "[red]FAILED[/]"
     console.print(
         f"Run {status}: {len(summary.row_counts)} models, checks {summary.checks_passed} passed / "

@@ -87,7 +87,10 @@ def ingest(
             label = source.name if month is None else f"{source.name} {month}"
             land = _LANDERS[source.landing]
             try:
-                landed = land(client, raw_dir, downloads_dir, source, month, urls, policy, progress(label))
+                with _as_one_landing(raw_dir, source, month):
+                    landed = land(
+                        client, raw_dir, downloads_dir, source, month, urls, policy, progress(label)
+                    )
             except NoNetworkError as exc:  # every other download would fail the same way
                 rest = len(jobs) - index - 1
                 note = f" ({rest} other download(s) not attempted)" if rest else ""
@@ -101,6 +104,17 @@ def ingest(
         if owned:
             client.close()
     return report
+
+
+def _as_one_landing(raw_dir: Path, source: RawSource, month: str | None):
+    """A monthly source-month lands as one unit (marker first, manifest last); static ones as they are."""
+    import contextlib
+
+    from nyc_mobility.raw.manifest import month_landing
+
+    if month is None:
+        return contextlib.nullcontext()
+    return month_landing(raw_dir, source, month, origin="official")
 
 
 def _landed(source: str, month: str | None, result: DownloadResult, files: list[Path]) -> Landed:

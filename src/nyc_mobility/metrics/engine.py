@@ -135,14 +135,18 @@ def reader_connection(database: Path, catalog: str) -> duckdb.DuckDBPyConnection
     """
     import duckdb
 
+    from nyc_mobility.settings import LOCAL_TIMEZONE
+
     con = duckdb.connect(
-        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        ":memory:",
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
     )
     try:
         path = str(database).replace("'", "''")
         quoted = catalog.replace('"', '""')
         con.execute(f"attach '{path}' as \"{quoted}\" (read_only)")
         con.execute(f'use "{quoted}"')
+        con.execute(f"set TimeZone = '{LOCAL_TIMEZONE}'")
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
     except BaseException:

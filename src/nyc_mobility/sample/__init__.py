@@ -124,8 +124,14 @@ def land_source(
     seed: int = DEFAULT_SEED,
     max_rows_per_csv: int = 1_000_000,
 ) -> list[Path]:
-    """Write one source-month of the sample and land it, as the downloader lands the official file."""
-    with tempfile.TemporaryDirectory(prefix="nyc-mobility-sample-") as tmp:
+    """Write one source-month of the sample and land it, as the downloader lands the official file
+    (as one unit: a killed landing is known as incomplete and landed again by the next run)."""
+    from nyc_mobility.raw.manifest import month_landing
+
+    with (
+        tempfile.TemporaryDirectory(prefix="nyc-mobility-sample-") as tmp,
+        month_landing(raw_dir, raw.resolve(source), month, origin="sample"),
+    ):
         path = write_source(
             Path(tmp), month, source, scale=scale, seed=seed, max_rows_per_csv=max_rows_per_csv
         )

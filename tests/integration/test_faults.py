@@ -1,0 +1,241 @@
+"""Faults an operator meets, each ending in a clear message (cause and fix) or a repaired state,
+never a traceback: a landing killed half-way, a second run on the same data directory, a damaged
+warehouse or snapshot, a read-only or full disk, a publish killed half-way, and a failing build whose
+console must show the root cause (the preflight's bad files, the failing dbt node).
+
+Every scenario starts from one sample build copied into its own data directory.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nyc_mobility import raw, sources
+from nyc_mobility.cli import app
+from nyc_mobility.raw.manifest import IN_PROGRESS, MANIFEST, incomplete_landings
+from nyc_mobility.run_lock import data_dir_lock
+from nyc_mobility.sample import generate, sample_sources
+from nyc_mobility.settings import Settings
+from tests.conftest import RUN_ONCE, scalar
+
+pytestmark = [pytest.mark.integration, RUN_ONCE]
+MONTHS = ("2024-10", "2024-11")
+SCALE = 0.0005
+
+
+def cli(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    data = tmp_path_factory.mktemp("faults") / "data"
+    result = cli("run", "--data-dir", str(data), "--sample-scale", str(SCALE))
+    assert result.exit_code == 0, result.output
+    return data
+
+
+@pytest.fixture
+def data(built, tmp_path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(built, copy)
+    return copy
+
+
+def files_digest(raw_dir: Path) -> dict[str, str]:
+    """sha256 of every landed sample file, by path under the raw directory."""
+    return {
+        str(p.relative_to(raw_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for source in sample_sources()
+        for folder in raw.month_folders(raw_dir, source).values()
+        for p in folder.iterdir()
+        if raw.is_landed(p)
+    }
+
+
+@pytest.fixture(scope="module")
+def reference_files(tmp_path_factory) -> dict[str, str]:
+    """The same sample landed independently (no run, no kill): what a repaired run must hold."""
+    raw_dir = tmp_path_factory.mktemp("reference") / "raw"
+    generate(raw_dir, MONTHS[0], MONTHS[-1], scale=SCALE)
+    return files_digest(raw_dir)
+
+
+def test_an_interrupted_landing_is_landed_again_and_missing_months_are_filled(data, reference_files):
+    raw_dir = data / "raw"
+    bikes = raw.month_dir(raw_dir, "citibike", MONTHS[0])
+    # what SIGKILL leaves half-way through landing a month: the marker, part of the files
+    (bikes / IN_PROGRESS).write_text('{"origin": "sample"}')
+    next(p for p in bikes.iterdir() if raw.is_landed(p)).unlink()
+    # and a month the killed run never reached
+    for source in sample_sources():
+        shutil.rmtree(raw.month_dir(raw_dir, source, MONTHS[1]))
+    assert [str(i) for i in incomplete_landings(raw_dir)] == [
+        f"citibike {MONTHS[0]}: its landing was interrupted"
+    ]
+    result = cli("run", "--data-dir", str(data), "--sample-scale", str(SCALE))
+    assert result.exit_code == 0, result.output
+    assert "landed again (sample): citibike 2024-10" in result.output
+    assert files_digest(raw_dir) == reference_files
+    assert incomplete_landings(raw_dir) == []
+    for source in sample_sources():
+        for month in MONTHS:
+            folder = raw.month_dir(raw_dir, source, month)
+            assert (folder / MANIFEST).exists() and not (folder / IN_PROGRESS).exists()
+    assert (
+        scalar(
+            data / "warehouse" / "nyc_mobility.duckdb", "select count(distinct source_month) from fct_trips"
+        )
+        == 2
+    )
+
+
+def test_a_run_killed_while_landing_is_repaired_by_the_next_run(tmp_path, reference_files):
+    data = tmp_path / "data"
+    command = [
+        sys.executable,
+        "-m",
+        "nyc_mobility.cli",
+        "run",
+        "--data-dir",
+        str(data),
+        "--sample-scale",
+        str(SCALE),
+    ]
+    child = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list((data / "raw").glob("*/month=*/" + IN_PROGRESS)):
+        time.sleep(0.005)
+    os.killpg(child.pid, signal.SIGKILL)  # while a month is being landed
+    child.wait()
+    result = cli("run", "--data-dir", str(data), "--sample-scale", str(SCALE))
+    assert result.exit_code == 0, result.output
+    assert files_digest(data / "raw") == reference_files
+    assert incomplete_landings(data / "raw") == []
+
+
+def test_a_second_run_on_the_same_data_directory_is_refused_or_waits(data):
+    with data_dir_lock(data):
+        refused = cli("run", "--data-dir", str(data))
+    assert refused.exit_code == 1
+    assert "another nyc-mobility run" in refused.output and "--wait" in refused.output
+    assert "Traceback" not in refused.output
+    holder = threading.Event()
+
+    def hold_for_a_second():
+        with data_dir_lock(data):
+            holder.set()
+            time.sleep(1.5)
+
+    thread = threading.Thread(target=hold_for_a_second)
+    thread.start()
+    holder.wait()
+    waited = cli("run", "--data-dir", str(data), "--wait")
+    thread.join()
+    assert waited.exit_code == 0, waited.output
+
+
+def test_a_damaged_warehouse_is_named_with_its_recovery(data):
+    warehouse = data / "warehouse" / "nyc_mobility.duckdb"
+    warehouse.write_bytes(b"this is not a database" * 1000)
+    result = cli("run", "--data-dir", str(data))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "is damaged" in result.output and "--rebuild" in result.output
+    rebuilt = cli("run", "--data-dir", str(data), "--rebuild")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "moved the previous warehouse aside" in rebuilt.output
+    assert list(warehouse.parent.glob("nyc_mobility.duckdb.*.old"))
+    assert scalar(warehouse, "select count(*) from fct_trips") > 0
+
+
+def test_a_damaged_snapshot_is_named_for_readers(data):
+    snapshot = data / "serving" / "nyc_mobility.duckdb"
+    snapshot.write_bytes(b"\x00" * 20000)
+    for args in (("metrics", "query", "--metrics", "trips"), ("report",)):
+        result = cli(*args, "--data-dir", str(data))
+        assert result.exit_code != 0
+        assert "is damaged" in result.output and "nyc-mobility run" in result.output, result.output
+
+
+def test_read_only_data_directories_get_a_clear_message():
+    # /sys is mounted read-only here, for root too
+    result = cli("run", "--data-dir", "/sys/nyc-mobility-test/data")
+    assert result.exit_code == 1 and "cannot write /sys/nyc-mobility-test" in result.output
+    assert "--data-dir" in result.output and "Traceback" not in result.output
+
+
+def test_report_to_a_read_only_place_gets_a_clear_message(data):
+    snapshot = data / "serving" / "nyc_mobility.duckdb"
+    result = cli("report", "--database", str(snapshot), "--output", "/sys/nyc-mobility-test/report.html")
+    assert result.exit_code != 0 and "cannot write" in result.output and "Traceback" not in result.output
+
+
+def test_a_full_disk_shows_no_space_left_on_device_and_keeps_the_snapshot(data, monkeypatch):
+    snapshot = data / "serving" / "nyc_mobility.duckdb"
+    before = hashlib.sha256(snapshot.read_bytes()).hexdigest()
+
+    def full_disk(warehouse, target):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    monkeypatch.setattr("nyc_mobility.serving.publish", full_disk)
+    result = cli("run", "--data-dir", str(data))
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output and "serving__warehouse_snapshot" in result.output
+    assert hashlib.sha256(snapshot.read_bytes()).hexdigest() == before
+
+
+def test_a_publish_killed_half_way_leaves_nothing_behind_after_the_next_run(data):
+    serving = data / "serving"
+    stale = serving / ".nyc_mobility.duckdb.killed.tmp"
+    stale.write_bytes(b"half a copy")
+    busy = serving / ".nyc_mobility.duckdb.busy.tmp"  # another process is still writing this one
+    busy.write_bytes(b"in progress")
+    fd = os.open(busy, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        result = cli("run", "--data-dir", str(data))
+        assert result.exit_code == 0, result.output
+        assert not stale.exists() and busy.exists()
+    finally:
+        os.close(fd)
+
+
+def test_a_failed_build_shows_its_root_cause_on_the_console(data):
+    raw_dir = data / "raw"
+    bad = raw.month_dir(raw_dir, "yellow", MONTHS[1]) / "truncated.parquet"
+    bad.write_bytes(b"PAR1" + b"\x00" * 64)
+    result = cli("run", "--data-dir", str(data))
+    assert result.exit_code == 1
+    assert f"{bad}" in result.output.replace("\n", "") and "PAR1" in result.output
+    bad.unlink()
+    # a dbt test failing with severity error: two zones with one id in the lookup
+    lookup = raw.zone_lookup_path(raw_dir)
+    lines = lookup.read_text().splitlines()
+    lookup.write_text("\n".join([*lines, lines[1]]) + "\n")
+    result = cli("run", "--data-dir", str(data))
+    assert result.exit_code == 1
+    assert "cause" in result.output and "stg_zones__taxi_zones" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_landed_months_survive_the_registry_order(data):
+    # every monthly source of the registry has its months on disk after a sample run
+    months = raw.landed_months(data / "raw")
+    assert {s.name for s in sources.monthly()} == set(months)
+    assert all(months[s.name] == list(MONTHS) for s in sample_sources())
+    assert Settings(data_dir=data).raw_dir == data / "raw"
