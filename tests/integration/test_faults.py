@@ -142,12 +142,24 @@ def test_a_second_run_on_the_same_data_directory_is_refused_or_waits(data):
             holder.set()
             time.sleep(1.5)
 
+    # the waiting run also meets a copy left by a publish killed half-way, and one still being written
+    serving = data / "serving"
+    stale = serving / ".nyc_mobility.duckdb.killed.tmp"
+    stale.write_bytes(b"half a copy")
+    busy = serving / ".nyc_mobility.duckdb.busy.tmp"
+    busy.write_bytes(b"in progress")
+    fd = os.open(busy, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
     thread = threading.Thread(target=hold_for_a_second)
     thread.start()
     holder.wait()
-    waited = cli("run", "--data-dir", str(data), "--wait")
-    thread.join()
+    try:
+        waited = cli("run", "--data-dir", str(data), "--wait")
+    finally:
+        thread.join()
+        os.close(fd)
     assert waited.exit_code == 0, waited.output
+    assert not stale.exists() and busy.exists()  # the killed publish's copy is gone, the live one kept
 
 
 def test_a_damaged_warehouse_is_named_with_its_recovery(data):
@@ -197,22 +209,6 @@ def test_a_full_disk_shows_no_space_left_on_device_and_keeps_the_snapshot(data, 
     assert result.exit_code == 1
     assert "No space left on device" in result.output and "serving__warehouse_snapshot" in result.output
     assert hashlib.sha256(snapshot.read_bytes()).hexdigest() == before
-
-
-def test_a_publish_killed_half_way_leaves_nothing_behind_after_the_next_run(data):
-    serving = data / "serving"
-    stale = serving / ".nyc_mobility.duckdb.killed.tmp"
-    stale.write_bytes(b"half a copy")
-    busy = serving / ".nyc_mobility.duckdb.busy.tmp"  # another process is still writing this one
-    busy.write_bytes(b"in progress")
-    fd = os.open(busy, os.O_RDONLY)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
-        result = cli("run", "--data-dir", str(data))
-        assert result.exit_code == 0, result.output
-        assert not stale.exists() and busy.exists()
-    finally:
-        os.close(fd)
 
 
 def test_a_failed_build_shows_its_root_cause_on_the_console(data):

@@ -83,10 +83,18 @@ def text_era_rows(n: int = 4) -> list[dict]:
         pickup = datetime(2024, 3, 12, 9, i)
         rows.append(
             {
-                "vendor_id": "2", "pickup_datetime": f"{pickup:%Y-%m-%d %H:%M:%S}",
-                "dropoff_datetime": f"{pickup + timedelta(minutes=15):%Y-%m-%d %H:%M:%S}", "passenger_count": "1",
-                "trip_distance": "2.0", "rate_code_id": "1", "pickup_location_id": "161", "dropoff_location_id": "236",
-                "payment_type": "1", "fare_amount": "12.5", "tip_amount": "1.0", "total_amount": "17.0",
+                "vendor_id": "2",
+                "pickup_datetime": f"{pickup:%Y-%m-%d %H:%M:%S}",
+                "dropoff_datetime": f"{pickup + timedelta(minutes=15):%Y-%m-%d %H:%M:%S}",
+                "passenger_count": "1",
+                "trip_distance": "2.0",
+                "rate_code_id": "1",
+                "pickup_location_id": "161",
+                "dropoff_location_id": "236",
+                "payment_type": "1",
+                "fare_amount": "12.5",
+                "tip_amount": "1.0",
+                "total_amount": "17.0",
             }
         )
     return rows
@@ -270,7 +278,7 @@ def test_results_do_not_depend_on_the_host_time_zone(hostile, tmp_path):
     """The same raw files built by `nyc-mobility run` under three host time zones: identical tables."""
     settings, _ = hostile
     hashes = {}
-    for tz in ("UTC", "America/New_York", "Asia/Tokyo"):
+    for tz in ("America/New_York", "Asia/Tokyo"):  # and this process's own zone (UTC in CI), below
         data = tmp_path / tz.replace("/", "_") / "data"
         shutil.copytree(settings.raw_dir, data / "raw")
         env = {**os.environ, "TZ": tz, "NYC_MOBILITY_DATA_ORIGIN": "official"}
@@ -281,5 +289,5 @@ def test_results_do_not_depend_on_the_host_time_zone(hostile, tmp_path):
         hashes[tz] = {
             m: _content_hash(db, m) for m in ("stg_tlc__yellow_taxi", "fct_trips", "fct_hourly_mobility")
         }
-    here = {m: _content_hash(settings.warehouse_path, m) for m in hashes["UTC"]}  # this process's zone
-    assert hashes["UTC"] == hashes["America/New_York"] == hashes["Asia/Tokyo"] == here
+    here = {m: _content_hash(settings.warehouse_path, m) for m in hashes["Asia/Tokyo"]}
+    assert hashes["America/New_York"] == hashes["Asia/Tokyo"] == here
