@@ -36,27 +36,32 @@ def instance_for_run() -> dg.DagsterInstance:
 
 
 def sample_months_to_land(settings: Settings) -> list[str]:
-    """Sample mode: the sample's months that some source lacks, while the data on disk is the
-    sample's own (or there is none). Real data on disk is never mixed with the sample."""
+    """Sample mode: with no trip data on disk, the sample's months (recorded as the sample's plan
+    first); otherwise the planned months some source still lacks (a run killed half-way), while the
+    data on disk is the sample's own. Real data is never mixed with the sample."""
     from nyc_mobility import raw
     from nyc_mobility.months import month_range
     from nyc_mobility.raw.manifest import origins
-    from nyc_mobility.sample import sample_sources
+    from nyc_mobility.sample import planned_months, record_plan, sample_sources
 
     if settings.data_origin != "sample":
         return []
-    if raw.trip_months(settings.raw_dir) and origins(settings.raw_dir) != {"sample"}:
+    if not raw.trip_months(settings.raw_dir):
+        months = month_range(settings.sample_start, settings.sample_end)
+        record_plan(settings.raw_dir, months)
+        return months
+    if origins(settings.raw_dir) != {"sample"}:
         return []
     on_disk = raw.landed_months(settings.raw_dir)
     return [
         month
-        for month in month_range(settings.sample_start, settings.sample_end)
+        for month in planned_months(settings.raw_dir)
         if any(month not in on_disk[source.name] for source in sample_sources())
     ]
 
 
 def repair_landings(settings: Settings) -> list[str]:
-    """Land again every month whose landing was interrupted (killed) or whose files changed."""
+    """Land again every month whose landing was interrupted (killed half-way)."""
     from nyc_mobility.raw.manifest import clear, incomplete_landings
 
     notes = []

@@ -115,6 +115,8 @@ def test_the_lineage_shows_every_layer_and_the_dbt_models(browser, webserver):
         page.get_by_text(group, exact=True).first.wait_for(timeout=30_000)
     page.screenshot(path=str(OUTPUT / "global_lineage.png"))
 
+    # the whole marts graph and its neighbours: the canvas only renders what is in view
+    page.set_viewport_size({"width": 1600, "height": 2600})
     page.goto(f"{webserver}/locations/{LOCATION}/asset-groups/marts/lineage")
     for model in ("fct_trips", "fct_hourly_mobility", "dim_weather", "dim_date", "dim_location"):
         page.get_by_text(model, exact=True).first.wait_for(timeout=60_000)

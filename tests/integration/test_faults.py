@@ -30,6 +30,7 @@ from nyc_mobility.run_lock import data_dir_lock
 from nyc_mobility.sample import generate, sample_sources
 from nyc_mobility.settings import Settings
 from tests.conftest import RUN_ONCE, scalar
+from tests.fake_hosts import Ok
 
 pytestmark = [pytest.mark.integration, RUN_ONCE]
 MONTHS = ("2024-10", "2024-11")
@@ -235,3 +236,46 @@ def test_landed_months_survive_the_registry_order(data):
     assert {s.name for s in sources.monthly()} == set(months)
     assert all(months[s.name] == list(MONTHS) for s in sample_sources())
     assert Settings(data_dir=data).raw_dir == data / "raw"
+
+
+def test_an_interrupted_download_is_downloaded_again(fake_hosts, tmp_path):
+    """An official month whose landing was killed: `run` repairs it by downloading it again."""
+    from nyc_mobility.runner import repair_landings
+    from tests.corpus import parquet_bytes, yellow_row
+
+    settings = Settings(
+        data_dir=tmp_path / "data", data_origin="official", tlc_base_url=fake_hosts.url, allow_any_host=True
+    )
+    fake_hosts.add(
+        "/trip-data/yellow_tripdata_2024-11.parquet", Ok(parquet_bytes([yellow_row(i) for i in range(5)]))
+    )
+    folder = raw.month_dir(settings.raw_dir, "yellow", "2024-11")
+    folder.mkdir(parents=True)
+    (folder / "yellow_tripdata_2024-11.parquet").write_bytes(b"PAR1 half")
+    (folder / IN_PROGRESS).write_text('{"origin": "official"}')
+    notes = repair_landings(settings)
+    assert notes == ["landed again (official): yellow 2024-11: its landing was interrupted"]
+    assert incomplete_landings(settings.raw_dir) == [] and (folder / MANIFEST).exists()
+    assert scalar_rows(folder / "yellow_tripdata_2024-11.parquet") == 5
+
+
+def scalar_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def test_mf_on_a_read_only_data_directory_keeps_its_log_elsewhere(data, monkeypatch):
+    """mf only reads the snapshot: when the data directory cannot take its log, it still runs."""
+    import nyc_mobility.cli.mf as mf_command
+
+    seen = {}
+
+    def fake_run(command, env, check):
+        seen["log"] = env["DBT_LOG_PATH"]
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(mf_command.subprocess, "run", fake_run)
+    result = cli("mf", "validate-configs", "--data-dir", "/sys/nyc-mobility-test/data")
+    assert result.exit_code == 0, result.output
+    assert not seen["log"].startswith("/sys/")

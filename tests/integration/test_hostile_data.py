@@ -129,6 +129,8 @@ def hostile_raw(raw_dir: Path) -> None:
               "tpep_dropoff_datetime": datetime(2024, 3, 5, 8, 30)} for i in range(3)]  # fmt: skip
     write_yellow(mar / "trips.parquet", march)
     write_yellow(mar / "yellow_tripdata_2024-03_legacy.parquet", text_era_rows(), TEXT_ERA)
+    # a file with no rows
+    write_yellow(nov / "empty.parquet", [])
     # stray folders dbt must not read
     shutil.copytree(nov, raw_dir / "tlc_yellow" / "month=2024-11.bak")
     (raw_dir / "citibike" / "month=2024-11 (copy)").mkdir()
@@ -150,6 +152,7 @@ def test_a_missing_source_and_stray_folders_are_warnings_and_the_build_succeeds(
     settings, summary = hostile
     notes = "\n".join(summary.warnings)
     assert "no fhv files" in notes and "month=2024-11.bak" in notes and "month=2024-11 (copy)" in notes
+    assert "empty.parquet: the file has no rows" in notes
     row = query(
         settings.warehouse_path,
         "select raw_rows, note from qa_trips__source_month_summary where mode = 'fhv'",

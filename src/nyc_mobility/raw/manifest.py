@@ -77,7 +77,7 @@ def month_landing(raw_dir: Path, source: RawSource, month: str, origin: str) -> 
 
 
 def incomplete_landings(raw_dir: Path) -> list[Incomplete]:
-    """Months whose landing was interrupted (marker left) or whose files no longer match the manifest."""
+    """Months whose landing was interrupted (its marker is still there): to be landed again."""
     found = []
     for source in sources.monthly():
         for month, folder in month_folders(raw_dir, source).items():
@@ -88,26 +88,23 @@ def incomplete_landings(raw_dir: Path) -> list[Incomplete]:
                 except (OSError, ValueError):
                     origin = None
                 found.append(Incomplete(source, month, folder, origin, "its landing was interrupted"))
-                continue
-            manifest = read_manifest(folder)
-            if manifest is None:
-                continue
-            changed = [
-                name
-                for name, size in manifest.get("files", {}).items()
-                if not (folder / name).is_file() or (folder / name).stat().st_size != size
-            ]
-            if changed:
-                found.append(
-                    Incomplete(
-                        source,
-                        month,
-                        folder,
-                        manifest.get("origin"),
-                        f"landed file(s) missing or changed since landing: {', '.join(changed)}",
-                    )
-                )
     return found
+
+
+def changed_since_landing(raw_dir: Path) -> list[str]:
+    """Landed files that are gone or changed since their month was landed (edited or removed by
+    hand, or damaged): reported, never overwritten — the build reads what is on disk."""
+    notes = []
+    for source in sources.monthly():
+        for month, folder in month_folders(raw_dir, source).items():
+            manifest = read_manifest(folder)
+            for name, size in ((manifest or {}).get("files") or {}).items():
+                path = folder / name
+                if not path.is_file():
+                    notes.append(f"{source.name} {month}: {name} was landed but is gone")
+                elif path.stat().st_size != size:
+                    notes.append(f"{source.name} {month}: {name} changed since it was landed")
+    return notes
 
 
 def clear(incomplete: Incomplete) -> None:

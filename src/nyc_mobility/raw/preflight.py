@@ -130,6 +130,9 @@ def check_raw_files(raw_dir: Path) -> PreflightReport:
                 f"no {source.name} files under {source_dir(raw_dir, source)}: built as an empty source "
                 f"(mode {source.mode} has no trips)"
             )
+    from nyc_mobility.raw.manifest import changed_since_landing
+
+    report.warnings += changed_since_landing(raw_dir)
     for path in stray_folders(raw_dir):
         if READ_BY_DBT.fullmatch(path.name) and path.is_dir():
             problems.append(FileProblem(path, "not a month folder (month=YYYY-MM with a real month)"))

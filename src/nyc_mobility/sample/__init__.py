@@ -149,6 +149,31 @@ def land_zones(raw_dir: Path) -> list[Path]:
         return [raw.land_zone_lookup(lookup, raw_dir), raw.land_zone_shapes(shapes, raw_dir)]
 
 
+PLAN = ".sample-plan.json"
+
+
+def record_plan(raw_dir: Path, months: list[str]) -> None:
+    """Remember which months the sample was asked for, before landing them: a run killed half-way
+    can then land the months it never reached (and only those the user asked for)."""
+    import json
+
+    path = Path(raw_dir) / PLAN
+    path.parent.mkdir(parents=True, exist_ok=True)
+    planned = sorted({*planned_months(raw_dir), *months})
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"months": planned}), encoding="utf-8")
+    tmp.replace(path)
+
+
+def planned_months(raw_dir: Path) -> list[str]:
+    import json
+
+    try:
+        return list(json.loads((Path(raw_dir) / PLAN).read_text(encoding="utf-8"))["months"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
 def generate(
     raw_dir: Path,
     start: str = DEFAULT_START,
@@ -160,6 +185,7 @@ def generate(
 ) -> SampleResult:
     """Write and land the sample (zones and every source) for every month from ``start`` to ``end``."""
     months = month_range(start, end)
+    record_plan(raw_dir, months)
     result = SampleResult(months=months)
     result.landed[raw.zones_source().name] = land_zones(raw_dir)
     for month in months:
