@@ -43,6 +43,24 @@ def test_times_are_parsed_never_pasted(bad):
         time_window_filter(None, 20241101)
 
 
+def test_a_window_that_ends_before_it_starts_is_refused():
+    with pytest.raises(MetricQueryError, match="start 2024-11-05 is after end 2024-11-03"):
+        time_window_filter("2024-11-05", "2024-11-03")
+    with pytest.raises(MetricQueryError, match="after end"):
+        time_window_filter("2024-11-03T10:00", "2024-11-03T09:00")
+    assert time_window_filter("2024-11-03", "2024-11-03")  # one day is a window
+
+
+def test_the_cli_prints_its_version():
+    from typer.testing import CliRunner
+
+    from nyc_mobility import __version__
+    from nyc_mobility.cli import app
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == __version__
+
+
 def test_catalog_entries_carry_category_type_and_definition():
     by_name = {m.name: m for m in list_metrics()}
     share = by_name["yellow_taxi_trip_share"]

@@ -53,15 +53,22 @@ app.command("mf", context_settings={"allow_extra_args": True, "ignore_unknown_op
 )
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    """Runs while the options are parsed, before a command is required."""
+    if value:
         from nyc_mobility import __version__
 
         typer.echo(__version__)
         raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+    ),
+) -> None:
+    """NYC Mobility & Weather Analytics: build the dbt + Dagster pipeline on sample or real data."""
 
 
 def main() -> None:

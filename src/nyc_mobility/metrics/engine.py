@@ -273,6 +273,8 @@ def time_window_filter(start: Any = None, end: Any = None) -> str | None:
     bounds = [(op, v) for op, v in bounds if v is not None]
     if not bounds:
         return None
+    if len(bounds) == 2 and _as_datetime(bounds[0][1]) > _as_datetime(bounds[1][1]):
+        raise MetricQueryError(f"start {start} is after end {end}: no time is in that window")
     hourly = any(isinstance(v, dt.datetime) and v.time() != dt.time.min for _op, v in bounds)
     grain = "hour" if hourly else "day"
     parts = []
@@ -286,6 +288,14 @@ def time_window_filter(start: Any = None, end: Any = None) -> str | None:
         )
         parts.append(f"{{{{ TimeDimension('metric_time', '{grain}') }}}} {op} '{literal}'")
     return " and ".join(parts)
+
+
+def _as_datetime(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time.min)
+    raise MetricQueryError(f"invalid time {value!r}: expected a date, datetime or ISO string")
 
 
 def _parse_time(text: str) -> dt.date | dt.datetime:
