@@ -139,3 +139,17 @@ def test_mf_runs_against_the_serving_target(tmp_path):
     assert env["DBT_PROJECT_DIR"] == env["DBT_PROFILES_DIR"] == str(tmp_path / "proj")
     assert env["NYC_MOBILITY_SERVING_PATH"].endswith("w.duckdb")
     assert env["DBT_LOG_PATH"] == str(tmp_path / "logs")
+
+
+def test_a_query_result_shows_its_rows_in_a_repl():
+    import pyarrow as pa
+
+    from nyc_mobility.metrics import QueryResult
+
+    result = QueryResult(
+        sql="select 1", table=pa.table({"mode": ["citibike", "fhv"] * 8, "trips": list(range(16))})
+    )
+    text = repr(result)
+    assert text.splitlines()[0].startswith("QueryResult: 16 row(s)")
+    assert "mode      trips" in text and "citibike  0" in text and "... 6 more row(s)" in text
+    assert "select 1" not in text

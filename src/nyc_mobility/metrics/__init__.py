@@ -84,6 +84,20 @@ class QueryResult:
     def __len__(self) -> int:
         return self.table.num_rows
 
+    def __repr__(self) -> str:
+        """The rows as a small table (a REPL shows the answer, not only the SQL)."""
+        shown = self.rows[:10]
+        cells = [
+            [str(c) for c in self.columns],
+            *[["" if v is None else str(v) for v in row] for row in shown],
+        ]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(self.columns))]
+        lines = [
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in cells
+        ]
+        more = [f"... {len(self) - len(shown)} more row(s)"] if len(self) > len(shown) else []
+        return "\n".join([f"QueryResult: {len(self)} row(s) (.rows, .to_arrow(), .sql)", *lines, *more])
+
 
 def _names(value: str | Sequence[str] | None) -> list[str]:
     if value is None:
