@@ -84,7 +84,7 @@ def pipeline_run(data_dir: Path) -> dict[str, Any]:
     home = data_dir / "dagster_home"  # the run's events, for step timings
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
-    env = {**os.environ, "NYC_MOBILITY_SOURCE": "official", "DAGSTER_HOME": str(home)}
+    env = {**os.environ, "NYC_MOBILITY_DATA_ORIGIN": "official", "DAGSTER_HOME": str(home)}
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode:
         raise RuntimeError(f"the pipeline build failed:\n{done.stderr[-3000:]}")

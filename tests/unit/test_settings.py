@@ -87,3 +87,11 @@ def test_public_dump_shows_no_credentials():
     dumped = str(settings.public_dump())
     assert "hunter2" not in dumped and "SECRETXYZ" not in dumped and ":pw@" not in dumped
     assert "dagster.example.com:3000" in dumped and "mirror.example.com/tlc" in dumped
+
+
+def test_the_renamed_source_setting_still_works_with_a_warning():
+    with pytest.warns(DeprecationWarning, match="'source' is deprecated; use 'data_origin'"):
+        assert Settings(source="official").data_origin == "official"
+    with pytest.warns(DeprecationWarning, match="NYC_MOBILITY_DATA_ORIGIN"):
+        assert Settings.from_env({"NYC_MOBILITY_SOURCE": "official"}).data_origin == "official"
+    assert Settings.from_env({"NYC_MOBILITY_DATA_ORIGIN": "official"}).data_origin == "official"
