@@ -178,10 +178,9 @@ def materialize(
     if to_land and to_land[0] < settings.partitions_start:
         settings = settings.model_copy(update={"partitions_start": to_land[0]})
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    raw_job = definitions_from_settings(settings).resolve_job_def(RAW_MONTHLY_JOB_NAME) if to_land else None
     raw_runs = {
-        month: definitions_from_settings(settings)
-        .resolve_job_def(RAW_MONTHLY_JOB_NAME)
-        .execute_in_process(
+        month: raw_job.execute_in_process(
             instance=instance, raise_on_error=False, run_config=run_config, partition_key=month
         )
         for month in to_land
