@@ -12,7 +12,8 @@ from nyc_mobility.layers import layer_of_node as _layer
 
 
 def _models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] == "model"}
+    """The models and seeds (the project's own tables)."""
+    return {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] in ("model", "seed")}
 
 
 def _id(unique_id: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-LAYERS = ("sources", "staging", "intermediate", "marts", "quality", "semantic")
+LAYERS = ("sources", "seeds", "staging", "intermediate", "marts", "quality", "semantic")
 
 
 def layer_of(fqn: Sequence[str]) -> str:
@@ -20,5 +20,7 @@ def layer_of(fqn: Sequence[str]) -> str:
 
 
 def layer_of_node(node: Mapping[str, Any]) -> str:
-    """The layer of a manifest node (``sources`` for a source)."""
-    return "sources" if node["resource_type"] == "source" else layer_of(node["fqn"])
+    """The layer of a manifest node (``sources`` for a source, ``seeds`` for a seed)."""
+    if node["resource_type"] in ("source", "seed"):
+        return f"{node['resource_type']}s"
+    return layer_of(node["fqn"])

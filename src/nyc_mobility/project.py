@@ -58,6 +58,7 @@ def _manifest_is_stale(directory: Path) -> bool:
     watched = [
         *(directory / name for name in ("dbt_project.yml", "selectors.yml")),
         *directory.glob("models/**/*"),
+        *directory.glob("seeds/**/*"),
         *directory.glob("macros/**/*"),
     ]
     return any(p.stat().st_mtime > built for p in watched if p.is_file())

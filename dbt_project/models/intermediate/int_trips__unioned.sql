@@ -8,102 +8,76 @@
     )
 }}
 {#
-  Every staged trip record of every mode in one shape, valid or not. Materialized (incremental by
-  month, like fct_trips) because the facts, the quarantine, the quality summary and their tests
-  all read it: computing the union, the zone joins and the hashes once per month is what keeps a
-  real-volume build near the cost of its SQL (see docs/benchmarks.md). Bike trips get the taxi zones
-  of their start and end coordinates (265 = outside NYC). `trip_id` is a stable hash
-  of the mode, the month folder, the file name and the record's row in it, so re-landing the same
-  file gives the same ids, two identical records still get two ids, and files with the same name in
-  two month folders never collide.
+  Every staged trip record of every mode in one shape (macros/intermediate/trip_columns.sql),
+  valid or not. Materialized (incremental by month, like fct_trips) because the facts, the
+  quarantine, the quality summary and their tests all read it: computing the union, the zone joins
+  and the hashes once per month is what keeps a real-volume build near the cost of its SQL (see
+  docs/benchmarks.md). Bike trips get the taxi zones of their start and end coordinates (265 =
+  outside NYC); high-volume for-hire trips their company from the licence (seed hvfhs_licenses).
+  Money: `fare_amount` is the metered fare (yellow, green) or the base passenger fare (HVFHV);
+  `total_amount` what the passenger paid (HVFHV: fare, tolls, black car fund, sales tax,
+  surcharges, fees and tips). `trip_id` is a stable hash of the mode, the month folder, the file
+  name and the record's row in it, so re-landing the same file gives the same ids, two identical
+  records still get two ids, and files with the same name in two month folders never collide.
 #}
+{% set common = [
+    'source_month', 'source_file', 'source_row_number', 'pickup_at', 'dropoff_at',
+    'trip_duration_minutes', 'pickup_location_id', 'dropoff_location_id', 'invalid_reason', 'is_valid'
+] %}
+{% set metered = common + [
+    'passenger_count', 'payment_type', 'fare_amount', 'tip_amount', 'tolls_amount',
+    'congestion_surcharge_amount', 'cbd_congestion_fee_amount', 'total_amount'
+] %}
+
 with yellow as (
     select
-        'yellow_taxi' as mode,
-        source_month,
-        source_file,
-        source_row_number,
-        pickup_at,
-        dropoff_at,
-        trip_duration_minutes,
-        trip_distance_miles * 1.609344 as trip_distance_km,
-        pickup_location_id,
-        dropoff_location_id,
-        passenger_count,
-        payment_type,
-        fare_amount,
-        tip_amount,
-        tolls_amount,
-        congestion_surcharge_amount,
-        airport_fee_amount,
-        cbd_congestion_fee_amount,
-        total_amount,
-        cast(null as varchar) as bike_type,
-        cast(null as varchar) as member_type,
-        cast(null as varchar) as start_station_id,
-        cast(null as varchar) as end_station_id,
-        invalid_reason,
-        is_valid
+        {{ trip_columns('yellow_taxi', metered + ['airport_fee_amount'], {
+            'trip_distance_km': 'trip_distance_miles * 1.609344'
+        }) }}
     from {{ ref('stg_tlc__yellow_taxi') }}
+),
+
+green as (
+    select
+        {{ trip_columns('green_taxi', metered, {
+            'trip_distance_km': 'trip_distance_miles * 1.609344',
+            'is_street_hail': 'case trip_type when 1 then true when 2 then false end'
+        }) }}
+    from {{ ref('stg_tlc__green_taxi') }}
 ),
 
 fhv as (
     select
-        'fhv' as mode,
-        source_month,
-        source_file,
-        source_row_number,
-        pickup_at,
-        dropoff_at,
-        trip_duration_minutes,
-        cast(null as double) as trip_distance_km,
-        pickup_location_id,
-        dropoff_location_id,
-        cast(null as integer) as passenger_count,
-        cast(null as integer) as payment_type,
-        cast(null as double) as fare_amount,
-        cast(null as double) as tip_amount,
-        cast(null as double) as tolls_amount,
-        cast(null as double) as congestion_surcharge_amount,
-        cast(null as double) as airport_fee_amount,
-        cast(null as double) as cbd_congestion_fee_amount,
-        cast(null as double) as total_amount,
-        cast(null as varchar) as bike_type,
-        cast(null as varchar) as member_type,
-        cast(null as varchar) as start_station_id,
-        cast(null as varchar) as end_station_id,
-        invalid_reason,
-        is_valid
+        {{ trip_columns('fhv', common + ['dispatching_base_number'], {
+            'company': 'dispatching_base_number'
+        }) }}
     from {{ ref('stg_tlc__fhv_taxi') }}
 ),
 
-citibike as (
+hvfhv as (
     select
-        'citibike' as mode,
-        b.source_month,
-        b.source_file,
-        b.source_row_number,
+        {{ trip_columns('hvfhv', common + [
+            'tip_amount', 'tolls_amount', 'congestion_surcharge_amount', 'airport_fee_amount',
+            'cbd_congestion_fee_amount', 'driver_pay_amount', 'hvfhs_license_number',
+            'dispatching_base_number', 'request_at', 'on_scene_at', 'wait_minutes',
+            'is_shared_request', 'is_shared_match', 'is_wav_request', 'is_wav_match'
+        ], {
+            'trip_distance_km': 'trip_distance_miles * 1.609344',
+            'fare_amount': 'base_passenger_fare_amount',
+            'total_amount': 'passenger_total_amount',
+            'company': "coalesce(l.company, 'Unknown HVFHS')"
+        }) }}
+    from {{ ref('stg_tlc__hvfhv_trips') }} as h
+    left join {{ ref('hvfhs_licenses') }} as l on l.hvfhs_license_num = h.hvfhs_license_number
+),
+
+citibike_zoned as (
+    select
+        b.*,
         b.started_at as pickup_at,
         b.ended_at as dropoff_at,
-        b.trip_duration_minutes,
-        b.trip_distance_km,
         sz.location_id as pickup_location_id,
-        ez.location_id as dropoff_location_id,
-        cast(null as integer) as passenger_count,
-        cast(null as integer) as payment_type,
-        cast(null as double) as fare_amount,
-        cast(null as double) as tip_amount,
-        cast(null as double) as tolls_amount,
-        cast(null as double) as congestion_surcharge_amount,
-        cast(null as double) as airport_fee_amount,
-        cast(null as double) as cbd_congestion_fee_amount,
-        cast(null as double) as total_amount,
-        b.bike_type,
-        b.member_type,
-        b.start_station_id,
-        b.end_station_id,
-        b.invalid_reason,
-        b.is_valid
+        ez.location_id as dropoff_location_id
     from {{ ref('stg_citibike__trips') }} as b
     left join {{ ref('int_citibike__station_zones') }} as sz
         on sz.lat_key = round(b.start_lat, 4) and sz.lng_key = round(b.start_lng, 4)
@@ -111,10 +85,22 @@ citibike as (
         on ez.lat_key = round(b.end_lat, 4) and ez.lng_key = round(b.end_lng, 4)
 ),
 
+citibike as (
+    select
+        {{ trip_columns('citibike', common + [
+            'trip_distance_km', 'bike_type', 'member_type', 'start_station_id', 'end_station_id'
+        ]) }}
+    from citibike_zoned
+),
+
 unioned as (
     select * from yellow
     union all
+    select * from green
+    union all
     select * from fhv
+    union all
+    select * from hvfhv
     union all
     select * from citibike
 )

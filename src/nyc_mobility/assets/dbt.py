@@ -27,6 +27,8 @@ class NycMobilityTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "source":
             return "raw"
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
         return layer_of(list(dbt_resource_props["fqn"]))
 
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:

@@ -1,7 +1,10 @@
 {#
-  Trips per local hour, mode and pickup borough, zero-filled: every hour of every month that
-  has trips appears for every mode and borough, with 0 where nothing started. Bike trips take the
-  borough of their start station's taxi zone ('Outside NYC' across the Hudson).
+  Trips per local hour, mode, company and pickup borough, zero-filled: every hour of every month
+  that has trips appears for every mode (dim_mode), company and borough, with 0 where nothing
+  started. `company` splits the high-volume for-hire trips by company (Uber, Lyft, Via, Juno: the
+  seed's, plus any unknown licence found); every other mode has one company, its own label (FHV
+  bases are too many to grid: fct_trips has the base). Bike trips take the borough of their start
+  station's taxi zone ('Outside NYC' across the Hudson).
 #}
 with months as (
     select min(source_month) as first_month, max(source_month) as last_month
@@ -19,7 +22,11 @@ hours as (
 ),
 
 modes as (
-    select * from (values ('yellow_taxi'), ('fhv'), ('citibike')) as m(mode)
+    select mode, mode_label as company from {{ ref('dim_mode') }} where mode <> 'hvfhv'
+    union
+    select 'hvfhv', company from {{ ref('hvfhs_licenses') }}
+    union
+    select distinct mode, company from {{ ref('fct_trips') }} where mode = 'hvfhv'
 ),
 
 boroughs as (
@@ -29,7 +36,7 @@ boroughs as (
 ),
 
 grid as (
-    select h.pickup_hour, m.mode, b.pickup_borough
+    select h.pickup_hour, m.mode, m.company, b.pickup_borough
     from hours as h
     cross join modes as m
     cross join boroughs as b
@@ -39,6 +46,7 @@ trips as (
     select
         pickup_hour,
         mode,
+        case when mode = 'hvfhv' then company else m.mode_label end as company,
         pickup_borough,
         count(*) as trip_count,
         {{ exact_sum('trip_duration_minutes') }} as total_duration_minutes,
@@ -48,15 +56,17 @@ trips as (
         {{ exact_sum('tip_amount') }} as total_tip_amount,
         {{ exact_sum('total_amount') }} as total_amount
     from {{ ref('fct_trips') }}
-    group by 1, 2, 3
+    left join {{ ref('dim_mode') }} as m using (mode)
+    group by 1, 2, 3, 4
 )
 
 select
-    md5(g.pickup_hour || '|' || g.mode || '|' || g.pickup_borough) as hourly_mobility_id,
+    md5(g.pickup_hour || '|' || g.mode || '|' || g.company || '|' || g.pickup_borough) as hourly_mobility_id,
     g.pickup_hour,
     cast(g.pickup_hour as date) as pickup_date,
     hour(g.pickup_hour) as pickup_hour_of_day,
     g.mode,
+    g.company,
     g.pickup_borough,
     coalesce(t.trip_count, 0) as trip_count,
     coalesce(t.total_duration_minutes, 0) as total_duration_minutes,
@@ -80,7 +90,8 @@ select
     w.is_good_cycling_weather
 from grid as g
 left join trips as t
-    on t.pickup_hour = g.pickup_hour and t.mode = g.mode and t.pickup_borough = g.pickup_borough
+    on t.pickup_hour = g.pickup_hour and t.mode = g.mode and t.company = g.company
+    and t.pickup_borough = g.pickup_borough
 left join {{ ref('dim_date') }} as d on d.date_day = cast(g.pickup_hour as date)
 left join {{ ref('dim_time') }} as tm on tm.hour_of_day = hour(g.pickup_hour)
 left join {{ ref('dim_weather') }} as w on w.weather_hour = g.pickup_hour

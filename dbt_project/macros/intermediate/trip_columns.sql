@@ -1,0 +1,29 @@
+{#
+  The one shape of a trip record in int_trips__unioned, whatever its mode: each mode's branch
+  names the columns it has (as expressions, or `passthrough` for columns of the same name) and
+  every other column is a typed NULL, so adding a column or a mode is one edit here and one in
+  the branch that has it. Types are the engine-neutral SQL names.
+#}
+{% macro trip_column_types() -%}
+    {{ return([
+        ('source_month', 'varchar'), ('source_file', 'varchar'), ('source_row_number', 'bigint'),
+        ('pickup_at', 'timestamp'), ('dropoff_at', 'timestamp'), ('trip_duration_minutes', 'double'),
+        ('trip_distance_km', 'double'), ('pickup_location_id', 'integer'), ('dropoff_location_id', 'integer'),
+        ('passenger_count', 'integer'), ('payment_type', 'integer'), ('fare_amount', 'double'),
+        ('tip_amount', 'double'), ('tolls_amount', 'double'), ('congestion_surcharge_amount', 'double'),
+        ('airport_fee_amount', 'double'), ('cbd_congestion_fee_amount', 'double'), ('total_amount', 'double'),
+        ('driver_pay_amount', 'double'), ('company', 'varchar'), ('hvfhs_license_number', 'varchar'),
+        ('dispatching_base_number', 'varchar'), ('request_at', 'timestamp'), ('on_scene_at', 'timestamp'),
+        ('wait_minutes', 'double'), ('is_shared_request', 'boolean'), ('is_shared_match', 'boolean'),
+        ('is_wav_request', 'boolean'), ('is_wav_match', 'boolean'), ('is_street_hail', 'boolean'),
+        ('bike_type', 'varchar'), ('member_type', 'varchar'), ('start_station_id', 'varchar'),
+        ('end_station_id', 'varchar'), ('invalid_reason', 'varchar'), ('is_valid', 'boolean')
+    ]) }}
+{%- endmacro %}
+
+{% macro trip_columns(mode, passthrough=[], exprs={}) -%}
+    '{{ mode }}' as mode,
+    {%- for name, type in trip_column_types() %}
+        {% if name in exprs %}{{ exprs[name] }}{% elif name in passthrough %}{{ name }}{% else %}cast(null as {{ type }}){% endif %} as {{ name }}{{ "," if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
