@@ -123,10 +123,7 @@ def _chunk_table(month: str, pickup: np.ndarray, company: np.ndarray, rng: np.ra
     shift = pickup[i] - start + np.timedelta64(3, "h")
     pickup[i], dropoff[i], request[i], on_scene[i] = (x[i] - shift for x in (pickup, dropoff, request, on_scene))
     miles[bad["absurd_distance"]] = 9_999.9
-    i = bad["adjustment"]
-    driver_pay[i] = -np.abs(driver_pay[i])
-    fare[i] = -np.abs(fare[i])
-    bcf[i], sales_tax[i] = -np.abs(bcf[i]), -np.abs(sales_tax[i])
+    driver_pay[bad["adjustment"]] *= -1
     copies = bad["duplicate"]
     clean = np.setdiff1d(np.arange(n), np.concatenate(list(bad.values())))[: len(copies)]
     copies = copies[: len(clean)]
