@@ -14,7 +14,11 @@ from collections.abc import Callable
 
 RAIN = "weather_condition in ('drizzle', 'rain', 'thunderstorm')"
 YELLOW = "mode = 'yellow_taxi'"
-TAXI = "mode in ('yellow_taxi', 'fhv')"
+TAXI = "mode in ('yellow_taxi', 'green_taxi', 'fhv', 'hvfhv')"
+HV = "mode = 'hvfhv'"
+GREEN = "mode = 'green_taxi'"
+FARED = "fare_amount is not null"
+ZONE = "(is_congestion_zone_pickup or is_congestion_zone_dropoff)"
 BIKE = "mode = 'citibike'"
 RUSH = "(pickup_hour_of_day between 7 and 9 or pickup_hour_of_day between 16 and 19)"
 
@@ -57,18 +61,18 @@ TRIPS = {
     "congestion_surcharge_amount": "sum(congestion_surcharge_amount)",
     "cbd_congestion_fee_amount": "sum(cbd_congestion_fee_amount)",
     "airport_fee_amount": "sum(airport_fee_amount)",
-    "fare_per_trip": f"sum(fare_amount) / nullif(count(*) filter (where {YELLOW}), 0)",
-    "revenue_per_trip": f"sum(total_amount) / nullif(count(*) filter (where {YELLOW}), 0)",
+    "fare_per_trip": "sum(fare_amount) / nullif(count(fare_amount), 0)",
+    "revenue_per_trip": "sum(total_amount) / nullif(count(fare_amount), 0)",
     "yellow_taxi_distance_miles": f"sum(trip_distance_miles) filter (where {YELLOW})",
     "yellow_taxi_duration_minutes": f"sum(trip_duration_minutes) filter (where {YELLOW})",
-    "fare_per_mile": f"sum(fare_amount) / nullif(sum(trip_distance_miles) filter (where {YELLOW}), 0)",
-    "fare_per_minute": f"sum(fare_amount) / nullif(sum(trip_duration_minutes) filter (where {YELLOW}), 0)",
+    "fare_per_mile": f"sum(fare_amount) / nullif(sum(trip_distance_miles) filter (where {FARED}), 0)",
+    "fare_per_minute": f"sum(fare_amount) / nullif(sum(trip_duration_minutes) filter (where {FARED}), 0)",
     "card_fares": "sum(fare_amount) filter (where is_card_payment)",
     "card_tips": "sum(tip_amount) filter (where is_card_payment)",
     "card_tip_rate": "sum(tip_amount) filter (where is_card_payment) "
     "/ nullif(sum(fare_amount) filter (where is_card_payment), 0)",
-    "median_fare": f"quantile_cont(fare_amount, 0.5) filter (where {YELLOW})",
-    "p90_fare": f"quantile_cont(fare_amount, 0.9) filter (where {YELLOW})",
+    "median_fare": "quantile_cont(fare_amount, 0.5)",
+    "p90_fare": "quantile_cont(fare_amount, 0.9)",
     "daily_fare_amount": "sum(fare_amount)",
     "daily_total_revenue": "sum(total_amount)",
     # trip efficiency & duration
@@ -96,7 +100,51 @@ TRIPS = {
     "avg_speed_in_rain_kmh": f"sum(trip_distance_km) filter (where {RAIN}) "
     f"/ nullif(sum(trip_duration_minutes / 60.0) filter (where {RAIN}), 0)",
     "fare_per_mile_in_rain": f"sum(fare_amount) filter (where {RAIN}) "
-    f"/ nullif(sum(trip_distance_miles) filter (where {YELLOW} and {RAIN}), 0)",
+    f"/ nullif(sum(trip_distance_miles) filter (where {FARED} and {RAIN}), 0)",
+    # the new modes: market shares, HVFHV economics, service levels, congestion pricing
+    "green_taxi_trips": f"count(*) filter (where {GREEN})",
+    "hvfhv_trips": f"count(*) filter (where {HV})",
+    "green_taxi_trip_share": _share(GREEN),
+    "hvfhv_trip_share": _share(HV),
+    **{
+        f"{company.lower()}_market_share": _share(f"{HV} and company = '{company}'", HV)
+        for company in ("Uber", "Lyft", "Via", "Juno")
+    },
+    "green_street_hail_trips": "count(*) filter (where is_street_hail)",
+    "green_street_hail_share": _share(f"{GREEN} and is_street_hail", GREEN),
+    "congestion_zone_pickups": "count(*) filter (where is_congestion_zone_pickup)",
+    "congestion_zone_dropoffs": "count(*) filter (where is_congestion_zone_dropoff)",
+    "congestion_zone_trips": f"count(*) filter (where {ZONE})",
+    "congestion_zone_trip_share": _share(ZONE),
+    "fared_trips": "count(fare_amount)",
+    "fared_distance_miles": f"sum(trip_distance_miles) filter (where {FARED})",
+    "fared_duration_minutes": f"sum(trip_duration_minutes) filter (where {FARED})",
+    "driver_pay": "sum(driver_pay_amount)",
+    "hvfhv_passenger_total": f"sum(total_amount) filter (where {HV})",
+    "hvfhv_distance_miles": f"sum(trip_distance_miles) filter (where {HV})",
+    "hvfhv_duration_minutes": f"sum(trip_duration_minutes) filter (where {HV})",
+    "hvfhv_duration_hours": f"sum(trip_duration_minutes / 60.0) filter (where {HV})",
+    "driver_pay_per_mile": f"sum(driver_pay_amount) / nullif(sum(trip_distance_miles) filter (where {HV}), 0)",
+    "driver_pay_per_minute": f"sum(driver_pay_amount) / nullif(sum(trip_duration_minutes) filter (where {HV}), 0)",
+    "driver_pay_per_trip_hour": f"sum(driver_pay_amount) "
+    f"/ nullif(sum(trip_duration_minutes / 60.0) filter (where {HV}), 0)",
+    "driver_pay_per_trip": f"sum(driver_pay_amount) / nullif(count(*) filter (where {HV}), 0)",
+    "platform_take_rate": f"(sum(total_amount) filter (where {HV}) - sum(driver_pay_amount)) "
+    f"/ nullif(sum(total_amount) filter (where {HV}), 0)",
+    "hvfhv_tips": f"sum(tip_amount) filter (where {HV})",
+    "hvfhv_tip_share": f"sum(tip_amount) filter (where {HV}) / nullif(sum(total_amount) filter (where {HV}), 0)",
+    "hvfhv_median_wait_minutes": f"quantile_cont(wait_minutes, 0.5) filter (where {HV})",
+    "hvfhv_p90_wait_minutes": f"quantile_cont(wait_minutes, 0.9) filter (where {HV})",
+    "shared_ride_requests": "count(*) filter (where is_shared_request)",
+    "shared_ride_matches": "count(*) filter (where is_shared_request and is_shared_match)",
+    "shared_flag_known_trips": "count(is_shared_request)",
+    "shared_ride_request_rate": "count(*) filter (where is_shared_request) / nullif(count(is_shared_request), 0)",
+    "shared_ride_match_rate": "count(*) filter (where is_shared_request and is_shared_match) "
+    "/ nullif(count(*) filter (where is_shared_request), 0)",
+    "wav_requests": "count(*) filter (where is_wav_request)",
+    "wav_requests_fulfilled": "count(*) filter (where is_wav_request and is_wav_match)",
+    "wav_fulfilment_rate": "count(*) filter (where is_wav_request and is_wav_match) "
+    "/ nullif(count(*) filter (where is_wav_request), 0)",
 }
 
 DRY = "not is_wet_hour"
@@ -140,6 +188,15 @@ def _wow(daily: Series, day: dt.date) -> float | None:
     return (daily.get(day, 0) - before) / before if before else None
 
 
+def _year_earlier(daily: Series, day: dt.date) -> float | None:
+    return daily.get(day - dt.timedelta(days=364))
+
+
+def _yoy(daily: Series, day: dt.date) -> float | None:
+    before = daily.get(day - dt.timedelta(days=364), 0)
+    return (daily.get(day, 0) - before) / before if before else None
+
+
 # metric -> (daily base metric in TRIPS, Python window over its daily series)
 WINDOWED = {
     "trips_rolling_7d": ("trips", _rolling(7)),
@@ -148,6 +205,8 @@ WINDOWED = {
     "trips_wow_change": ("trips", _wow),
     "fares_month_to_date": ("fare_amount", _month_to_date),
     "revenue_rolling_7d": ("total_revenue", _rolling(7)),
+    "congestion_zone_trips_year_earlier": ("congestion_zone_trips", _year_earlier),
+    "congestion_zone_trips_yoy_change": ("congestion_zone_trips", _yoy),
 }
 
 

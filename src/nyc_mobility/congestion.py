@@ -36,7 +36,13 @@ OFF_GRID_ISLANDS = {
     202: "Roosevelt Island",
 }
 EDGE_LOW, EDGE_HIGH = 0.05, 0.95
-SEED_COLUMNS = ("location_id", "zone_name", "share_south_of_60th_street", "in_congestion_relief_zone", "is_edge_zone")
+SEED_COLUMNS = (
+    "location_id",
+    "zone_name",
+    "share_south_of_60th_street",
+    "in_congestion_relief_zone",
+    "is_edge_zone",
+)
 
 
 @dataclass(frozen=True)
@@ -134,7 +140,9 @@ def shipped_zone_ids() -> list[int]:
     from nyc_mobility.project import project_dir
 
     with (project_dir() / "seeds" / "congestion_relief_zones.csv").open(encoding="utf-8") as f:
-        return [int(row["location_id"]) for row in csv.DictReader(f) if row["in_congestion_relief_zone"] == "true"]
+        return [
+            int(row["location_id"]) for row in csv.DictReader(f) if row["in_congestion_relief_zone"] == "true"
+        ]
 
 
 def write_seed(shp: Path, out) -> None:
@@ -143,5 +151,7 @@ def write_seed(shp: Path, out) -> None:
     writer.writerows(seed_rows(classify(shp)))
 
 
-if __name__ == "__main__":  # python -m nyc_mobility.congestion taxi_zones.shp > seeds/congestion_relief_zones.csv
+if (
+    __name__ == "__main__"
+):  # python -m nyc_mobility.congestion taxi_zones.shp > seeds/congestion_relief_zones.csv
     write_seed(Path(sys.argv[1]), sys.stdout)

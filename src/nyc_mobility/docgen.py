@@ -39,7 +39,7 @@ def lineage_mermaid(manifest: dict[str, Any], semantic: dict[str, Any] | None = 
             lines.append(f'    {_id(uid)}["{label}"]')
         lines.append("  end")
     for uid, node in sorted(_models(manifest).items()):
-        for parent in sorted(set(node["depends_on"]["nodes"])):
+        for parent in sorted(set(node.get("depends_on", {}).get("nodes", []))):
             if parent in nodes:
                 lines.append(f"  {_id(parent)} --> {_id(uid)}")
     if semantic:

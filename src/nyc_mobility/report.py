@@ -32,7 +32,18 @@ HEADLINE_TABLE = (
     "avg_speed_in_rain_kmh",
     "fare_per_mile",
     "fare_per_mile_in_rain",
+    "hvfhv_trip_share",
+    "platform_take_rate",
+    "hvfhv_median_wait_minutes",
 )
+# The governed share metric of each mode (the market-share chart stacks them per month).
+MODE_SHARES = {
+    "yellow_taxi": "yellow_taxi_trip_share",
+    "green_taxi": "green_taxi_trip_share",
+    "fhv": "fhv_trip_share",
+    "hvfhv": "hvfhv_trip_share",
+    "citibike": "citibike_trip_share",
+}
 
 
 def mode_styles() -> dict[str, tuple[str, str]]:
@@ -88,6 +99,37 @@ def charts(service: MetricsService) -> list[Chart]:
         height=380,
     )
 
+    shares = service.query(list(MODE_SHARES.values()), ["metric_time__month"]).rows
+    share_figure = go.Figure()
+    for index, mode in enumerate(MODE_SHARES):
+        label, colour = styles.get(mode, (mode, PALETTE[0]))
+        share_figure.add_bar(
+            name=label,
+            x=[f"{row[0]:%Y-%m}" for row in shares],
+            y=[None if row[index + 1] is None else 100 * row[index + 1] for row in shares],
+            marker_color=colour,
+        )
+    share_figure.update_layout(
+        barmode="stack",
+        title="Market share by mode (%)",
+        yaxis_title="% of trips",
+        template="plotly_white",
+        height=380,
+    )
+    by_company = service.query(["rain_demand_lift"], ["hourly_mobility__company"]).rows
+    company_figure = go.Figure()
+    company_figure.add_bar(
+        x=[row[0] for row in by_company if row[1] is not None],
+        y=[100 * row[1] for row in by_company if row[1] is not None],
+        marker_color=PALETTE[3],
+    )
+    company_figure.update_layout(
+        title="Rain demand lift by company (%)",
+        yaxis_title="% change in trips per hour",
+        template="plotly_white",
+        height=380,
+    )
+
     profile_figure = go.Figure()
     for mode, (label, colour) in styles.items():
         for wet, dash in ((False, "solid"), (True, "dot")):
@@ -121,6 +163,17 @@ def charts(service: MetricsService) -> list[Chart]:
             "Rain and snow demand lift",
             "Trips per rain (snow) hour / trips per dry hour - 1, by mode. Empty where no such hour.",
             lift_figure,
+        ),
+        Chart(
+            "Market share by mode",
+            "Each mode's share of all trips per month (Uber, Lyft, Via and Juno together as high-volume for-hire).",
+            share_figure,
+        ),
+        Chart(
+            "Rain demand lift by company",
+            "Trips per rain hour / trips per dry hour - 1 for each high-volume for-hire company and every other "
+            "mode. Published research reports about +22 % Uber, +19 % Lyft and +5 % taxi per rainy hour.",
+            company_figure,
         ),
         Chart(
             "Wet vs dry days",

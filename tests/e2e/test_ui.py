@@ -35,7 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-GROUPS = ("raw", "staging", "intermediate", "marts", "quality", "semantic", "serving")
+GROUPS = ("raw", "seeds", "staging", "intermediate", "marts", "quality", "semantic", "serving")
 LOCATION = "nyc_mobility.definitions"
 
 
@@ -146,9 +146,10 @@ def test_the_weather_report_renders_its_charts(browser, sample_build, tmp_path):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(output.as_uri())
     page.wait_for_selector(".plot-container", timeout=60_000)
-    assert page.locator(".plot-container").count() == 4
-    assert page.locator("g.trace").count() >= 10  # bars and lines drawn, not empty axes
-    assert "Rain demand lift" in page.inner_text("body")
+    assert page.locator(".plot-container").count() == 6
+    assert page.locator("g.trace").count() >= 15  # bars and lines drawn, not empty axes
+    body = page.inner_text("body")
+    assert "Rain demand lift" in body and "Market share by mode" in body and "Rain demand lift by company" in body
     page.screenshot(path=str(OUTPUT / "weather_report.png"), full_page=True)
     page.close()
     assert errors == []

@@ -36,7 +36,8 @@ def test_every_dbt_model_is_an_asset_grouped_by_layer(defs):
     assert groups["int_trips__unioned"] == "intermediate"
     assert groups["fct_trips"] == groups["dim_weather"] == "marts"
     assert groups["metricflow_time_spine"] == "semantic"
-    assert groups["raw/tlc/yellow_tripdata"] == "raw"
+    assert groups["raw/tlc/yellow_tripdata"] == groups["raw/tlc/fhvhv_tripdata"] == "raw"
+    assert groups["hvfhs_licenses"] == groups["congestion_relief_zones"] == "seeds"
     assert groups["qa_trips__quarantine"] == "quality"
     models = {
         k for k, g in groups.items() if g in {"staging", "intermediate", "marts", "semantic", "quality"}

@@ -2,7 +2,9 @@
 
 Faults are injected (500 then success, a stalled response, a truncated body, an HTML page with
 status 200, a zip with junk and two CSVs, the misspelled `citbike` name, a yearly archive); what
-lands then builds into the marts with counts reconciled against the served bytes.
+lands then builds into the marts with counts reconciled against the served bytes. The high-volume
+for-hire month is the real 2019-06 sample (served as parquet), the 2025 HVFHV and green months are
+files of the sample generator in the official 2025 types.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typer.testing import CliRunner
 from nyc_mobility import raw, sources
 from nyc_mobility.cli import app
 from nyc_mobility.ingest.urls import SourceUrls
+from nyc_mobility.sample import write_source
 from nyc_mobility.sample.weather import response_for_month
 from nyc_mobility.settings import Settings
 from tests.conftest import build_in_process, query, scalar
@@ -29,6 +32,8 @@ MONTHS = {
     "yellow": ["2020-07", "2025-01"],
     "fhv": ["2020-01", "2020-02"],
     "citibike": ["2015-09", "2019-01", "2021-02", "2024-01"],
+    "hvfhv": ["2019-06", "2025-01"],
+    "green": ["2025-01"],
 }
 
 
@@ -51,7 +56,7 @@ def _parquet_from_csv(csv: Path, where: str = "true", exclude: str = "") -> byte
 
 
 @pytest.fixture
-def official(fake_hosts, real_data: Path):
+def official(fake_hosts, real_data: Path, tmp_path: Path):
     r = real_data
     hosts = fake_hosts
     hosts.add(
@@ -128,6 +133,13 @@ def official(fake_hosts, real_data: Path):
             )
         ),
     )
+    hvfhv_csv = r / "tlc_fhvhv/fhvhv_tripdata_2019-06_5000rows.csv"
+    hosts.add("/trip-data/fhvhv_tripdata_2019-06.parquet", Status(503), Ok(_parquet_from_csv(hvfhv_csv)))
+    generated = tmp_path / "served"
+    for source, name in (("hvfhv", "fhvhv"), ("green", "green")):
+        body = write_source(generated, "2025-01", source, scale=0.0005).read_bytes()
+        faults = (Truncate(body, 1000), Ok(body)) if source == "green" else (Ok(body),)
+        hosts.add(f"/trip-data/{name}_tripdata_2025-01.parquet", *faults)
     urls = SourceUrls(
         tlc_base=hosts.url,
         citibike_base=f"{hosts.url}/tripdata",
@@ -189,6 +201,10 @@ def test_ingest_lands_every_source_then_builds_with_reconciled_counts(official, 
         assert _ingest(hosts, data_dir, [month], "weather").exit_code == 0
     result = _ingest(hosts, data_dir, ["2025-01"], "zones,yellow")
     assert result.exit_code == 0 and "already present" in result.output  # idempotent re-run
+    result = _ingest(hosts, data_dir, ["2025-01"], "hvfhv,green")
+    assert result.exit_code == 0 and "already present" in result.output
+    assert hosts.hits["/trip-data/fhvhv_tripdata_2019-06.parquet"] == 2  # 503, then the file
+    assert hosts.hits["/trip-data/green_tripdata_2025-01.parquet"] == 2  # truncated, then the file
     assert hosts.hits["/trip-data/yellow_tripdata_2025-01.parquet"] == 2  # 500, then the file; not again
     assert hosts.hits["/trip-data/yellow_tripdata_2020-07.parquet"] == 2  # truncated, then the file
     stalled = (
@@ -231,7 +247,19 @@ def test_ingest_lands_every_source_then_builds_with_reconciled_counts(official, 
     assert per_mode == dict(
         query(db, "select mode, count(*) from int_trips__unioned where is_valid group by 1")
     )
-    assert set(per_mode) == {"yellow_taxi", "fhv", "citibike"}
+    assert set(per_mode) == {"yellow_taxi", "green_taxi", "fhv", "hvfhv", "citibike"}
+    hvfhv_raw = duckdb.sql(
+        f"select count(*) from read_csv('{real_data}/tlc_fhvhv/fhvhv_tripdata_2019-06_5000rows.csv')"
+    )
+    assert (
+        scalar(db, "select count(*) from stg_tlc__hvfhv_trips where source_month = '2019-06'")
+        == (hvfhv_raw.fetchall()[0][0])
+    )
+    for model, name in (("stg_tlc__hvfhv_trips", "tlc_fhvhv"), ("stg_tlc__green_taxi", "tlc_green")):
+        landed = duckdb.sql(f"select count(*) from '{raw_dir}/{name}/month=2025-01/*.parquet'").fetchall()[0][
+            0
+        ]
+        assert scalar(db, f"select count(*) from {model} where source_month = '2025-01'") == landed > 0
     # bike trips carry zones: the Jersey City samples are outside NYC, never a wrong NYC zone
     bike = dict(
         query(db, "select pickup_borough, count(*) from fct_trips where mode = 'citibike' group by 1")

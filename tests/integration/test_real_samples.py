@@ -80,6 +80,9 @@ def real_build(real_data: Path, tmp_path_factory) -> Settings:
     )
     for month, path in fhv.items():
         raw.land_csv_as_parquet(path, raw_dir, "tlc_fhv", month, name=f"fhv_tripdata_{month}.csv")
+    raw.land_csv_as_parquet(
+        real_data / "tlc_fhvhv" / "fhvhv_tripdata_2019-06_5000rows.csv", raw_dir, "tlc_fhvhv", "2019-06"
+    )
     for csv in sorted((real_data / "citibike").glob("*.csv")):
         digits = re.search(r"(\d{4})(\d{2})", csv.name)
         month = f"{digits.group(1)}-{digits.group(2)}"
@@ -334,3 +337,66 @@ def test_metrics_on_real_records_match_hand_written_sql(real_build):
     finally:
         service.close()
         con.close()
+
+
+HVFHV_CSV = "tlc_fhvhv/fhvhv_tripdata_2019-06_5000rows.csv"
+
+
+def test_real_hvfhv_records_are_staged_with_sentinels_flags_and_money_reconciled(real_build, real_data):
+    """The 2019-06 CSV export (text, blank flags, 1970 on-scene sentinels) against DuckDB over its bytes."""
+    db = real_build.warehouse_path
+    con = duckdb.connect()
+    con.execute(
+        f"create table r as select row_number() over () - 1 as row_number, * "
+        f"from read_csv('{real_data / HVFHV_CSV}', all_varchar=true)"
+    )
+    raw_rows, sentinels, shared_y, shared_n, wav_blank = con.execute(
+        """select count(*), count(*) filter (where on_scene_datetime like '1970-01-01%'),
+                  count(*) filter (where trim(shared_request_flag) = 'Y'),
+                  count(*) filter (where trim(shared_request_flag) = 'N'),
+                  count(*) filter (where coalesce(trim(wav_match_flag), '') = '')
+           from r"""
+    ).fetchone()
+    assert sentinels == 176  # as the samples' README says
+    staged = query(
+        db,
+        """select count(*), count(*) filter (where is_on_scene_sentinel), count(on_scene_at) filter (where is_on_scene_sentinel),
+                  count(*) filter (where is_shared_request), count(*) filter (where not is_shared_request),
+                  count(*) filter (where is_wav_match is null)
+           from stg_tlc__hvfhv_trips""",
+    )[0]
+    assert staged == (raw_rows, sentinels, 0, shared_y, shared_n, wav_blank)
+    # valid + quarantined = published; the facts' money is the raw money of the rows kept
+    valid = scalar(db, "select count(*) from fct_trips where mode = 'hvfhv'")
+    quarantined = query(db, "select source_row_number from qa_trips__quarantine where mode = 'hvfhv'")
+    assert valid + len(quarantined) == raw_rows
+    con.execute("create table q as select * from (values (-1)) as v(row_number)")
+    if quarantined:
+        con.executemany("insert into q values (?)", quarantined)
+    want = con.execute(
+        """select sum(base_passenger_fare::double), sum(driver_pay::double), sum(tips::double),
+                  count(*) filter (where hvfhs_license_num = 'HV0003'),
+                  quantile_cont(epoch(pickup_datetime::timestamp - request_datetime::timestamp) / 60.0, 0.5)
+           from r where row_number not in (select row_number from q)"""
+    ).fetchone()
+    got = query(
+        db,
+        """select sum(fare_amount), sum(driver_pay_amount), sum(tip_amount),
+                  count(*) filter (where company = 'Uber'), quantile_cont(wait_minutes, 0.5)
+           from fct_trips where mode = 'hvfhv'""",
+    )[0]
+    for g, w in zip(got, want, strict=True):
+        assert g == pytest.approx(w, rel=1e-9), (got, want)
+    # every quarantined record breaks a rule visible in its raw bytes
+    reasons = dict(
+        query(db, "select invalid_reason, count(*) from qa_trips__quarantine where mode = 'hvfhv' group by 1")
+    )
+    assert set(reasons) <= {
+        "outside_file_month",
+        "zero_duration",
+        "negative_fare",
+        "negative_driver_pay",
+        "impossible_speed",
+        "duplicate_record",
+        "dropoff_before_pickup",
+    }, reasons

@@ -87,7 +87,9 @@ def green_table(sample: SampleMonth) -> pa.Table:
         "RatecodeID": np.where(np.isin(do, AIRPORT_ZONES), 2, 1).astype("int64"),
         "PULocationID": pu.astype("int32"),
         "DOLocationID": do.astype("int32"),
-        "passenger_count": rng.choice([1, 2, 3, 4, 5], size=n, p=[0.84, 0.1, 0.03, 0.02, 0.01]).astype("int64"),
+        "passenger_count": rng.choice([1, 2, 3, 4, 5], size=n, p=[0.84, 0.1, 0.03, 0.02, 0.01]).astype(
+            "int64"
+        ),
         "trip_distance": distance,
         **{k: v for k, v in money.items() if k != "congestion_surcharge" and k != "cbd_congestion_fee"},
         "total_amount": total,
@@ -102,7 +104,9 @@ def green_table(sample: SampleMonth) -> pa.Table:
     for values in columns.values():
         values[copies[: len(clean)]] = values[clean]
     table = pa.table({k: v for k, v in columns.items() if k != "store_and_fwd_flag"})
-    flag = pa.DictionaryArray.from_arrays(pa.array(columns["store_and_fwd_flag"].astype("int32")), pa.array(["N", "Y"]))
+    flag = pa.DictionaryArray.from_arrays(
+        pa.array(columns["store_and_fwd_flag"].astype("int32")), pa.array(["N", "Y"])
+    )
     table = table.add_column(3, "store_and_fwd_flag", flag.cast(pa.string()))
     # ehail_fee: a column of nulls in every file since 2019 (DOUBLE)
     table = table.add_column(

@@ -30,8 +30,27 @@ from nyc_mobility.sample.zones import AIRPORT_ZONES, zones_by_borough
 # license -> (bases it dispatches from, rain lift); the companies' shares by era are below.
 COMPANIES = {
     "HV0002": (("B02907", "B02908", "B02914", "B03035"), 1.12),  # Juno
-    "HV0003": (("B02512", "B02598", "B02617", "B02682", "B02764", "B02765", "B02835", "B02836",
-                "B02864", "B02866", "B02869", "B02870", "B02872", "B02875", "B02876", "B02877"), 1.22),
+    "HV0003": (
+        (
+            "B02512",
+            "B02598",
+            "B02617",
+            "B02682",
+            "B02764",
+            "B02765",
+            "B02835",
+            "B02836",
+            "B02864",
+            "B02866",
+            "B02869",
+            "B02870",
+            "B02872",
+            "B02875",
+            "B02876",
+            "B02877",
+        ),
+        1.22,
+    ),
     "HV0004": (("B02800", "B03136"), 1.1),  # Via
     "HV0005": (("B02510", "B02844"), 1.19),  # Lyft
 }
@@ -83,7 +102,9 @@ def _chunk_table(month: str, pickup: np.ndarray, company: np.ndarray, rng: np.ra
     licenses = tuple(COMPANIES)
     manhattan = np.array(zones_by_borough()["Manhattan"])
     outer = np.array(
-        zones_by_borough()["Brooklyn"] + zones_by_borough()["Queens"] + zones_by_borough()["Bronx"]
+        zones_by_borough()["Brooklyn"]
+        + zones_by_borough()["Queens"]
+        + zones_by_borough()["Bronx"]
         + zones_by_borough()["Staten Island"]
     )
     # For-hire trips are less Manhattan-centred than taxi trips.
@@ -121,15 +142,37 @@ def _chunk_table(month: str, pickup: np.ndarray, company: np.ndarray, rng: np.ra
     i = bad["outside_month"]
     start = np.datetime64(f"{month}-01T00:00:00", "s")
     shift = pickup[i] - start + np.timedelta64(3, "h")
-    pickup[i], dropoff[i], request[i], on_scene[i] = (x[i] - shift for x in (pickup, dropoff, request, on_scene))
+    pickup[i], dropoff[i], request[i], on_scene[i] = (
+        x[i] - shift for x in (pickup, dropoff, request, on_scene)
+    )
     miles[bad["absurd_distance"]] = 9_999.9
     driver_pay[bad["adjustment"]] *= -1
     copies = bad["duplicate"]
     clean = np.setdiff1d(np.arange(n), np.concatenate(list(bad.values())))[: len(copies)]
     copies = copies[: len(clean)]
-    arrays = [pickup, dropoff, request, on_scene, company, pu, do, miles, trip_time, fare, tolls, bcf,
-              sales_tax, congestion, airport_fee, tips, driver_pay, shared_request, shared_match,
-              wav_request, wav_match]
+    arrays = [
+        pickup,
+        dropoff,
+        request,
+        on_scene,
+        company,
+        pu,
+        do,
+        miles,
+        trip_time,
+        fare,
+        tolls,
+        bcf,
+        sales_tax,
+        congestion,
+        airport_fee,
+        tips,
+        driver_pay,
+        shared_request,
+        shared_match,
+        wav_request,
+        wav_match,
+    ]
     for values in arrays:
         values[copies] = values[clean]
     base_choice = rng.random(n)
@@ -170,7 +213,9 @@ def _chunk_table(month: str, pickup: np.ndarray, company: np.ndarray, rng: np.ra
         from nyc_mobility.congestion import shipped_zone_ids
 
         zone = np.array(shipped_zone_ids())
-        columns["cbd_congestion_fee"] = pa.array(np.where(np.isin(pu, zone) | np.isin(do, zone), CBD_FEE, 0.0))
+        columns["cbd_congestion_fee"] = pa.array(
+            np.where(np.isin(pu, zone) | np.isin(do, zone), CBD_FEE, 0.0)
+        )
     return pa.table(columns)
 
 
