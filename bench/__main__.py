@@ -1,7 +1,8 @@
 """``python -m bench run [--scale S] [--months N] [--only FIGURE] [--data-dir DIR]``.
 
 Generates the embedded sample at the chosen scale (1.0 = real monthly volume: about 3 M yellow,
-1.5 M FHV and 3.5 M Citi Bike trips a month) and measures, side by side in one run:
+50 k green, 1.5 M FHV, 20 M high-volume for-hire and 3.5 M Citi Bike trips a month) and measures,
+side by side in one run:
 
 1. ``month``: one month built through Dagster (``nyc-mobility run``) vs its compiled SQL in raw DuckDB
 2. ``incremental``: adding month 2 to 1 month vs month 13 to 12 months (at ``--incremental-scale``)

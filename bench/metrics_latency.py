@@ -27,7 +27,7 @@ CASES: dict[str, tuple[dict[str, Any], str]] = {
         {"metrics": ["avg_speed_kmh", "fare_per_mile"], "group_by": ["metric_time__month", "mode"]},
         "select date_trunc('month', pickup_hour) as m, mode, "
         "sum(trip_distance_km) / nullif(sum(trip_duration_minutes / 60.0), 0), "
-        "sum(fare_amount) / nullif(sum(trip_distance_miles) filter (where mode = 'yellow_taxi'), 0) "
+        "sum(fare_amount) / nullif(sum(trip_distance_miles) filter (where fare_amount is not null), 0) "
         "from fct_trips group by 1, 2 order by 1, 2",
     ),
     "rain demand lift by mode": (

@@ -22,7 +22,9 @@ import duckdb
 
 from bench.common import summary
 
-PYTHON_MODELS_NOTE = "dbt Python models (holidays, station zones) are copied, not recomputed, in the raw run"
+PYTHON_MODELS_NOTE = (
+    "dbt Python models (holidays, station zones) and the seeds are copied, not recomputed, in the raw run"
+)
 
 
 def generate(data_dir: Path, months: list[str], scale: float) -> float:
@@ -111,13 +113,13 @@ def pipeline_run(data_dir: Path) -> dict[str, Any]:
 
 
 def _model_order(manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    models = {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] == "model"}
+    models = {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] in ("model", "seed")}
     done: list[str] = []
 
     def visit(uid: str) -> None:
         if uid in done or uid not in models:
             return
-        for parent in models[uid]["depends_on"]["nodes"]:
+        for parent in models[uid].get("depends_on", {}).get("nodes", []):
             visit(parent)
         done.append(uid)
 
@@ -158,7 +160,7 @@ def raw_duckdb_run(data_dir: Path, targets: list[Path], work: Path) -> tuple[flo
         for node in _model_order(manifest):
             name = node["name"]
             relation = f'"nyc_mobility"."main"."{name}"'
-            if node["language"] == "python":
+            if node["resource_type"] == "seed" or node["language"] == "python":
                 con.execute(f"create or replace table {relation} as select * from pipeline.main.{name}")
                 continue
             compiled = next(

@@ -149,7 +149,11 @@ def test_the_weather_report_renders_its_charts(browser, sample_build, tmp_path):
     assert page.locator(".plot-container").count() == 6
     assert page.locator("g.trace").count() >= 15  # bars and lines drawn, not empty axes
     body = page.inner_text("body")
-    assert "Rain demand lift" in body and "Market share by mode" in body and "Rain demand lift by company" in body
+    assert (
+        "Rain demand lift" in body
+        and "Market share by mode" in body
+        and "Rain demand lift by company" in body
+    )
     page.screenshot(path=str(OUTPUT / "weather_report.png"), full_page=True)
     page.close()
     assert errors == []

@@ -31,7 +31,7 @@ def test_bench_run_reports_every_figure(tmp_path, monkeypatch):
     month = report["month"]
     assert month["pipeline"]["runs"] == 1 and month["raw_duckdb"]["median_s"] > 0 and month["ratio"] > 0
     assert month["peak_rss_mb"]["max"] > 50
-    assert set(month["trips_by_mode"]) == {"yellow_taxi", "fhv", "citibike"}
+    assert set(month["trips_by_mode"]) == {"yellow_taxi", "green_taxi", "fhv", "hvfhv", "citibike"}
     assert month["profile_of_last_run"]["dbt_models_s"] > 0
     steps = month["profile_of_last_run"]["steps"]
     assert all(steps[f"dbt_{part}_assets"] > 0 for part in ("upstream", "monthly", "downstream"))

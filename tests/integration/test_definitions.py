@@ -43,7 +43,7 @@ def test_every_dbt_model_is_an_asset_grouped_by_layer(defs):
         k for k, g in groups.items() if g in {"staging", "intermediate", "marts", "semantic", "quality"}
     }
     assert models - {"semantic/kpi_daily"} == set(dbt_model_names())
-    assert len(models) == 21
+    assert len(models) == 23
 
 
 def dbt_model_names() -> list[str]:
@@ -104,6 +104,8 @@ def test_sensors_schedules_and_freshness_checks_are_defined(defs):
     assert fresh == {
         "raw/tlc/yellow_tripdata",
         "raw/tlc/fhv_tripdata",
+        "raw/tlc/fhvhv_tripdata",
+        "raw/tlc/green_tripdata",
         "raw/citibike/tripdata",
         "raw/weather/open_meteo_hourly",
         "fct_trips",

@@ -280,7 +280,7 @@ def test_real_trips_reach_the_facts_with_weather(real_build):
     per_mode = dict(query(db, "select mode, count(*) from fct_trips group by 1"))
     valid = dict(query(db, "select mode, count(*) from int_trips__unioned where is_valid group by 1"))
     assert per_mode == valid
-    assert set(per_mode) == {"yellow_taxi", "fhv", "citibike"}
+    assert set(per_mode) == {"yellow_taxi", "fhv", "hvfhv", "citibike"}
     assert scalar(db, "select count(*) from fct_trips where weather_hour is null") == 0
 
 

@@ -79,7 +79,7 @@ def test_trip_ids_are_unique_and_facts_do_not_fan_out(sample_build):
     db = sample_build.db
     assert scalar(db, "select count(*) - count(distinct trip_id) from fct_trips") == 0
     per_mode = dict(query(db, "select mode, count(*) from fct_trips group by 1"))
-    assert set(per_mode) == {"yellow_taxi", "fhv", "citibike"}
+    assert set(per_mode) == {"yellow_taxi", "green_taxi", "fhv", "hvfhv", "citibike"}
 
 
 def test_weather_covers_every_trip_hour_including_the_fall_back_hour(sample_build):
@@ -115,7 +115,10 @@ def test_hourly_mobility_is_a_zero_filled_grid(sample_build):
         0 if scalar(db, "select count(*) from dim_location where borough = 'Unknown'") else 1
     )
     assert scalar(db, "select count(distinct pickup_hour) from fct_hourly_mobility") == hours
-    assert scalar(db, "select count(*) from fct_hourly_mobility") == hours * 3 * boroughs
+    # every mode once, but HVFHV once per company (the seed's four licences)
+    assert scalar(db, "select count(*) from fct_hourly_mobility") == hours * (4 + 4) * boroughs
+    companies = query(db, "select distinct company from fct_hourly_mobility where mode = 'hvfhv' order by 1")
+    assert [c for (c,) in companies] == ["Juno", "Lyft", "Uber", "Via"]
     assert scalar(db, "select count(*) from fct_hourly_mobility where trip_count = 0") > 0
     assert scalar(db, "select sum(trip_count) from fct_hourly_mobility") == scalar(
         db, "select count(*) from fct_trips"

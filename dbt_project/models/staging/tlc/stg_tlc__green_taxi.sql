@@ -54,10 +54,7 @@ select
     *,
     case
         {{ trip_validity_rules('pickup_at', 'dropoff_at', 'trip_duration_minutes') }}
-        when trip_distance_miles is null or trip_distance_miles < 0
-            or trip_distance_miles > {{ var('max_taxi_miles') }} then 'invalid_distance'
-        when trip_distance_miles / (trip_duration_minutes / 60.0) > {{ var('max_taxi_mph') }}
-            then 'impossible_speed'
+        {{ taxi_distance_rules() }}
         {{ taxi_money_rules([
             'extra_amount', 'mta_tax_amount', 'tip_amount', 'tolls_amount', 'ehail_fee_amount',
             'improvement_surcharge_amount', 'congestion_surcharge_amount', 'cbd_congestion_fee_amount'

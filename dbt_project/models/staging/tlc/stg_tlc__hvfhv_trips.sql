@@ -82,10 +82,7 @@ select
     end as wait_minutes,
     case
         {{ trip_validity_rules('pickup_at', 'dropoff_at', 'trip_duration_minutes') }}
-        when trip_distance_miles is null or trip_distance_miles < 0
-            or trip_distance_miles > {{ var('max_taxi_miles') }} then 'invalid_distance'
-        when trip_distance_miles / (trip_duration_minutes / 60.0) > {{ var('max_taxi_mph') }}
-            then 'impossible_speed'
+        {{ taxi_distance_rules() }}
         when base_passenger_fare_amount is null or base_passenger_fare_amount < 0 then 'negative_fare'
         when driver_pay_amount < 0 then 'negative_driver_pay'
         when least(tolls_amount, black_car_fund_amount, sales_tax_amount, congestion_surcharge_amount,
