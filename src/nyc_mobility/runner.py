@@ -249,7 +249,8 @@ def run_all(
         notes += repair_landings(settings)
         if log_file is not None:
             log_file.parent.mkdir(parents=True, exist_ok=True)
-            handle = stack.enter_context(log_file.open("w", encoding="utf-8"))
+            log_file.unlink(missing_ok=True)  # a new file: a progress reader tells it from the last run's
+            handle = stack.enter_context(log_file.open("w", encoding="utf-8", buffering=1))
             stack.enter_context(contextlib.redirect_stdout(handle))
             stack.enter_context(contextlib.redirect_stderr(handle))
         instance = stack.enter_context(instance_for_run())

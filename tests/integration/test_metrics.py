@@ -340,3 +340,13 @@ def test_kpi_daily_holds_the_headline_metrics_per_day(sample_build, service):
     assert [_day(r[0]) for r in live.rows] == [r[0] for r in rows]
     for computed, stored in zip(live.rows, rows, strict=True):  # sums may differ in the last bit
         assert all(expect.same(a, b) for a, b in zip(computed[1:], stored[1:], strict=True)), computed[0]
+
+
+def test_a_wrong_group_by_is_one_error_not_two(service):
+    from nyc_mobility.metrics import MetricQueryError
+
+    with pytest.raises(MetricQueryError) as error:
+        service.query(["trips"], ["no_such_dimension"])
+    assert "no_such_dimension" in str(error.value) and "order-by" not in str(error.value)
+    with pytest.raises(MetricQueryError, match="order-by item"):
+        service.query(["trips"], ["mode"], order_by=["no_such_dimension"])

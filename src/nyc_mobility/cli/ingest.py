@@ -20,7 +20,7 @@ def ingest(
     sources: str = typer.Option(
         ",".join(registry.names()),
         "--sources",
-        help=f"Comma-separated, from: {','.join(registry.names())}.",
+        help=f"Comma-separated, from: {', '.join(registry.names())}.",
     ),
     data_dir: Path = DataDir,
     tlc_base_url: str = typer.Option(None, "--tlc-base-url", help="Mirror of the TLC host."),

@@ -21,7 +21,7 @@ Category = typer.Option(None, "--category", "-c", help="volume, revenue, efficie
 Database = typer.Option(
     None,
     "--database",
-    help="DuckDB file to query [default: the serving snapshot DATA_DIR/serving/nyc_mobility.duckdb].",
+    help="DuckDB file to query (default: the serving snapshot DATA_DIR/serving/nyc_mobility.duckdb).",
 )
 Where = typer.Option(
     None,

@@ -12,14 +12,14 @@ from nyc_mobility.settings import Settings
 DataDir = typer.Option(
     None,
     "--data-dir",
-    help="Root of raw files, dbt artifacts and the warehouse [env NYC_MOBILITY_DATA_DIR; default ./data].",
+    help="Root of raw files, dbt artifacts and the warehouse (env NYC_MOBILITY_DATA_DIR; default ./data).",
 )
 DuckdbPath = typer.Option(
     None,
     "--duckdb-path",
-    help="Warehouse file [env NYC_MOBILITY_DUCKDB_PATH; default DATA_DIR/warehouse/nyc_mobility.duckdb].",
+    help="Warehouse file (env NYC_MOBILITY_DUCKDB_PATH; default DATA_DIR/warehouse/nyc_mobility.duckdb).",
 )
-Target = typer.Option(None, "--target", help="dbt target: dev or prod [env NYC_MOBILITY_TARGET].")
+Target = typer.Option(None, "--target", help="dbt target: dev or prod (env NYC_MOBILITY_TARGET).")
 
 
 def settings_from(**overrides: object) -> Settings:

@@ -9,9 +9,9 @@ import typer
 from nyc_mobility.cli.options import DataDir, settings_from
 
 Output = typer.Option(
-    None, "--output", "-o", help="HTML file [default: DATA_DIR/reports/weather_impact.html]."
+    None, "--output", "-o", help="HTML file (default: DATA_DIR/reports/weather_impact.html)."
 )
-Database = typer.Option(None, "--database", help="DuckDB file [default: the serving snapshot].")
+Database = typer.Option(None, "--database", help="DuckDB file (default: the serving snapshot).")
 
 
 def report(output: Path = Output, database: Path = Database, data_dir: Path = DataDir) -> None:

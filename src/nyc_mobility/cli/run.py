@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import typer
@@ -25,6 +28,9 @@ def run(
         None, "--sample-scale", help="Sample size as a fraction of real monthly volume."
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Dagster's and dbt's event log."),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="No progress while the run goes (for CI logs): only the summary."
+    ),
     rebuild: bool = typer.Option(
         False,
         "--rebuild",
@@ -51,14 +57,14 @@ def run(
     console.print(f"Building into [bold]{settings.warehouse_path}[/] (raw files: {settings.raw_dir})")
     log_file = None if verbose else settings.dbt_artifacts_dir / "last_run.log"
     try:
-        with console.status("materializing raw files and every dbt model ...") as status:
+        with _progress(console, log_file, quiet=quiet) as on_wait:
             summary = run_all(
                 settings,
                 log_level="DEBUG" if verbose else "WARNING",
                 log_file=log_file,
                 rebuild=rebuild,
                 wait=wait,
-                on_wait=status.update,
+                on_wait=on_wait,
             )
     except (RunError, RunLockedError) as error:
         console.print(f"[red]Error:[/] {error}")
@@ -89,3 +95,76 @@ def run(
         if log_file is not None:
             console.print(f"full log: {log_file}")
         raise typer.Exit(code=1)
+
+
+@contextlib.contextmanager
+def _progress(console: Console, log_file: Path | None, *, quiet: bool) -> Iterator[Callable[[str], None]]:
+    """While the run goes: on a terminal a live bar (step, nodes done of total, the node running,
+    elapsed), elsewhere one line per finished step; nothing with ``--quiet`` or ``--verbose`` (the
+    log itself is on the console then)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from nyc_mobility.progress import DBT_STEPS, RunProgress, follow
+
+    if quiet or log_file is None:
+        yield lambda message: console.print(message) if not quiet else None
+        return
+    state, stop = RunProgress(), threading.Event()
+    live = console.is_terminal
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not live,
+    )
+    # one row for the whole run (phase, steps done, total elapsed), one for the dbt step's nodes
+    run_row = bar.add_task(state.phase, total=len(DBT_STEPS) + 1)
+    rows = {"nodes": bar.add_task("", total=None, visible=False)}
+    reported = {"steps": 0, "started": 0}
+
+    def update(progress: RunProgress) -> None:
+        if progress.step != reported["started"]:  # a new dbt step: a new row for its nodes
+            reported["started"] = progress.step
+            bar.remove_task(rows["nodes"])
+            rows["nodes"] = bar.add_task("", total=None)
+        bar.update(run_row, description=progress.describe(), completed=progress.finished_steps)
+        current = progress.running[0][:60] if progress.running else ""
+        bar.update(
+            rows["nodes"],
+            description=f"  {current}",
+            completed=progress.done,
+            total=progress.total or None,
+            visible=progress.finished_steps < len(DBT_STEPS),
+        )
+        while reported["steps"] < progress.finished_steps:
+            index = reported["steps"]
+            reported["steps"] += 1
+            console.print(
+                f"[green]done[/] step {index + 1}/{len(DBT_STEPS) + 1} {_step_name(index + 1)}: "
+                f"{progress.step_nodes[index]} dbt nodes in {progress.step_seconds[index]:.1f} s"
+            )
+
+    with bar:
+        thread = follow(log_file, state, update, stop)
+        try:
+            yield (lambda message: bar.update(run_row, description=message)) if live else console.print
+        finally:
+            stop.set()
+            thread.join(timeout=5)
+
+
+def _step_name(index: int) -> str:
+    from nyc_mobility.progress import DBT_STEPS
+
+    return DBT_STEPS[index - 1] if 0 < index <= len(DBT_STEPS) else f"step {index}"

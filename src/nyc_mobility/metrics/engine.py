@@ -247,6 +247,13 @@ class MetricsEngine:
         try:
             result = mf.explain(MetricFlowQueryRequest.create(**request))
         except Exception as error:  # MetricFlow raises many unrelated classes for bad input
+            if request.get("order_by_names") and request["order_by_names"] == request.get("group_by_names"):
+                # The default order (by the group-by items) repeats a bad group-by item as a second,
+                # confusing error: report the query's own errors only.
+                try:
+                    mf.explain(MetricFlowQueryRequest.create(**{**request, "order_by_names": []}))
+                except Exception as plain:
+                    raise MetricQueryError(str(plain)) from plain
             raise MetricQueryError(str(error)) from error
         statement = result.sql_statement
         if statement.bind_parameter_set.param_dict:

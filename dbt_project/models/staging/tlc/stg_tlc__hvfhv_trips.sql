@@ -4,6 +4,9 @@
   `on_scene_datetime` null (Lyft does not report it) or the 1970-01-01 sentinel (flagged, set to
   null, the trip itself stays valid); flags published as Y / N / blank (blank is unknown, null);
   negative driver pay and fares on pay adjustments (quarantined, never counted as pay or revenue).
+  The first exports (2019) had seven columns (licence, base, pickup and drop-off times and zones,
+  `SR_Flag`): their trips are valid with unknown distance, money and waits, and `SR_Flag` = 1 marks a
+  shared (matched) ride.
 #}
 with raw as (
     {{ with_expected_columns(raw_source('tlc', 'fhvhv_tripdata'), [
@@ -12,7 +15,7 @@ with raw as (
         'trip_miles', 'trip_time', 'base_passenger_fare', 'tolls', 'bcf', 'sales_tax',
         'congestion_surcharge', 'airport_fee', 'tips', 'driver_pay', 'shared_request_flag',
         'shared_match_flag', 'access_a_ride_flag', 'wav_request_flag', 'wav_match_flag',
-        'cbd_congestion_fee'
+        'cbd_congestion_fee', 'SR_Flag'
     ]) }}
 ),
 
@@ -42,7 +45,8 @@ typed as (
         try_cast(driver_pay as double) as driver_pay_amount,
         try_cast(cbd_congestion_fee as double) as cbd_congestion_fee_amount,
         {{ yes_no_flag('shared_request_flag') }} as is_shared_request,
-        {{ yes_no_flag('shared_match_flag') }} as is_shared_match,
+        coalesce({{ yes_no_flag('shared_match_flag') }}, case when try_cast("SR_Flag" as double) = 1 then true end)
+            as is_shared_match,
         {{ yes_no_flag('access_a_ride_flag') }} as is_access_a_ride,
         {{ yes_no_flag('wav_request_flag') }} as is_wav_request,
         {{ yes_no_flag('wav_match_flag') }} as is_wav_match
@@ -82,8 +86,8 @@ select
     end as wait_minutes,
     case
         {{ trip_validity_rules('pickup_at', 'dropoff_at', 'trip_duration_minutes') }}
-        {{ taxi_distance_rules() }}
-        when base_passenger_fare_amount is null or base_passenger_fare_amount < 0 then 'negative_fare'
+        {{ taxi_distance_rules(missing_is_valid=true) }}
+        when base_passenger_fare_amount < 0 then 'negative_fare'
         when driver_pay_amount < 0 then 'negative_driver_pay'
         when least(tolls_amount, black_car_fund_amount, sales_tax_amount, congestion_surcharge_amount,
                    airport_fee_amount, tip_amount, cbd_congestion_fee_amount) < 0 then 'negative_amount'
