@@ -45,14 +45,21 @@ def definitions_from_settings(settings: Settings) -> dg.Definitions:
     from nyc_mobility.ops.retention import retention_job, retention_schedule
     from nyc_mobility.ops.schedules import build_job, daily_build_schedule, raw_monthly_job
     from nyc_mobility.ops.sensors import raw_files_sensor
-    from nyc_mobility.partitions import monthly_partitions
+    from nyc_mobility.partitions import settings_partitions
 
     dbt_defs = build_dbt_assets(settings)
     raw_defs = build_raw_assets(settings)
-    dbt_keys = sorted((key for d in dbt_defs for key in d.keys), key=lambda k: k.to_user_string())
-    serving_defs = [*build_semantic_assets(settings), *build_serving_assets(settings, dbt_keys)]
+    # The snapshot is published after every model: it depends on the leaves of the dbt graph (every
+    # model is upstream of one), which keeps the lineage to a few edges instead of one per model.
+    parents = {parent for d in dbt_defs for deps in d.asset_deps.values() for parent in deps}
+    dbt_leaves = sorted(
+        (key for d in dbt_defs for key in d.keys if key not in parents), key=lambda k: k.to_user_string()
+    )
+    serving_defs = [*build_semantic_assets(settings), *build_serving_assets(settings, dbt_leaves)]
     raw_monthly_keys = monthly_keys()
-    fresh = freshness_checks([*raw_monthly_keys, dg.AssetKey("fct_trips")])
+    # A fixed sample is never fresh: freshness is watched on official data only.
+    watched = settings.data_origin != "sample"
+    fresh = freshness_checks([*raw_monthly_keys, dg.AssetKey("fct_trips")]) if watched else []
     job = build_job(
         (
             dg.AssetSelection.assets(*static_keys())
@@ -70,10 +77,10 @@ def definitions_from_settings(settings: Settings) -> dg.Definitions:
         sensors=[
             raw_files_sensor(settings, job),
             run_failure_alert_sensor(settings),
-            freshness_sensor(fresh),
+            *([freshness_sensor(fresh)] if watched else []),
         ],
         schedules=[
-            daily_build_schedule(job, settings.cron, monthly_partitions(settings.partitions_start)),
+            daily_build_schedule(job, settings.cron, settings_partitions(settings)),
             retention_schedule(cleanup),
         ],
         resources={"dbt": dbt_resource(settings)},

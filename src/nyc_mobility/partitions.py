@@ -15,8 +15,19 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 MONTH_FORMAT = "%Y-%m"
 
 
-def monthly_partitions(start_month: str) -> dg.MonthlyPartitionsDefinition:
-    return dg.MonthlyPartitionsDefinition(start_date=start_month, fmt=MONTH_FORMAT, end_offset=0)
+def monthly_partitions(start_month: str, end_month: str | None = None) -> dg.MonthlyPartitionsDefinition:
+    """Months from ``start_month`` to ``end_month`` (inclusive), or to the last complete month."""
+    if end_month is None:
+        return dg.MonthlyPartitionsDefinition(start_date=start_month, fmt=MONTH_FORMAT, end_offset=0)
+    from nyc_mobility.months import format_month, next_month, parse_month
+
+    end = format_month(next_month(parse_month(end_month)))  # exclusive
+    return dg.MonthlyPartitionsDefinition(start_date=start_month, end_date=end, fmt=MONTH_FORMAT)
+
+
+def settings_partitions(settings) -> dg.MonthlyPartitionsDefinition:
+    """The partitions of a code location: ``Settings.partition_bounds``."""
+    return monthly_partitions(*settings.partition_bounds())
 
 
 def range_tags(start: str, end: str) -> dict[str, str]:

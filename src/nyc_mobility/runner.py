@@ -93,12 +93,15 @@ def repair_landings(settings: Settings) -> list[str]:
 def buildable_months(settings: Settings) -> tuple[Settings, list[str], list[str]]:
     """(settings whose partitions cover the trip months, the months to build, months left out)."""
     from nyc_mobility import raw
-    from nyc_mobility.partitions import monthly_partitions
+    from nyc_mobility.partitions import settings_partitions
 
     months = raw.trip_months(settings.raw_dir)
-    if months and min(months) < settings.partitions_start:
+    start, end = settings.partition_bounds()
+    if months and min(months) < start:
         settings = settings.model_copy(update={"partitions_start": min(months)})
-    keys = set(monthly_partitions(settings.partitions_start).get_partition_keys())
+    if months and end is not None and max(months) > end:  # sample mode: every sample month on disk
+        settings = settings.model_copy(update={"sample_end": max(months)})
+    keys = set(settings_partitions(settings).get_partition_keys())
     build = sorted(m for m in months if m in keys)
     outside = sorted(m for m in months if m not in keys)
     return settings, build, outside

@@ -65,7 +65,13 @@ class Settings(BaseModel):
     dbt_threads: int | None = Field(
         default=None, ge=1, le=64, description="dbt --threads (default: the profile's)."
     )
-    partitions_start: str = Field(default="2024-01", description="First month of the monthly partitions.")
+    partitions_start: str = Field(
+        default="2024-01",
+        description=(
+            "First month of the monthly partitions (official data; in sample mode the partitions are "
+            "the sample's months unless this is set)."
+        ),
+    )
     tlc_base_url: str | None = Field(
         default=None, description="Mirror of the TLC trip files (official host by default)."
     )
@@ -234,6 +240,16 @@ class Settings(BaseModel):
     def dbt_artifacts_dir(self) -> Path:
         """dbt target folders (one per invocation) and logs."""
         return self.data_dir / "dbt"
+
+    def partition_bounds(self) -> tuple[str, str | None]:
+        """First and last month of the monthly partitions (``None``: open-ended, up to the last
+        complete month). Official data: from ``partitions_start`` on. Sample mode: the sample's
+        months (from ``partitions_start`` when that is set), so the UI shows the months that exist
+        and no freshness to miss."""
+        if self.data_origin != "sample":
+            return self.partitions_start, None
+        start = self.partitions_start if "partitions_start" in self.model_fields_set else self.sample_start
+        return min(start, self.sample_start), self.sample_end
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

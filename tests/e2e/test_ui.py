@@ -70,6 +70,21 @@ def webserver(tmp_path_factory):
         "NYC_MOBILITY_DATA_DIR": str(home / "data"),
         "DAGSTER_DISABLE_TELEMETRY": "1",
     }
+    # One build recorded in the instance: the asset pages then show what a user reads after a run.
+    built = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "nyc-mobility"),
+            "run",
+            "--quiet",
+            "--data-dir",
+            str(home / "data"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
     webserver_bin = Path(sys.executable).parent / "dagster-webserver"
     log = (home / "webserver.log").open("w")
     process = subprocess.Popen(
@@ -157,3 +172,26 @@ def test_the_weather_report_renders_its_charts(browser, sample_build, tmp_path):
     page.screenshot(path=str(OUTPUT / "weather_report.png"), full_page=True)
     page.close()
     assert errors == []
+
+
+def test_fct_trips_shows_its_row_count_column_types_checks_and_partitions(browser, webserver):
+    page = browser.new_page(viewport={"width": 1600, "height": 1400})
+    page.goto(f"{webserver}/assets/fct_trips")
+    _dismiss_welcome(page)
+    page.wait_for_selector("text=Row count", timeout=120_000)
+    page.wait_for_selector("text=wait_minutes", timeout=60_000)
+    body = page.inner_text("body")
+    assert re.search(r"Row count\s*[\d,]{4,}", body), body[:3000]  # the last build's rows
+    assert "One row per valid trip" in body and "Raw SQL" not in body  # its description, not its SQL
+    for data_type in ("VARCHAR", "DOUBLE", "TIMESTAMP", "BOOLEAN", "BIGINT"):
+        assert data_type in body, data_type  # the column schema has types
+    page.screenshot(path=str(OUTPUT / "fct_trips_overview.png"), full_page=True)
+    page.get_by_role("tab", name="Checks").click()
+    page.wait_for_selector("text=not_null_fct_trips_trip_id", timeout=60_000)
+    page.screenshot(path=str(OUTPUT / "fct_trips_checks.png"), full_page=True)
+    page.get_by_role("tab", name="Partitions").click()
+    page.wait_for_selector("text=2024-11", timeout=60_000)
+    partitions = page.inner_text("body")
+    assert "2024-10" in partitions and "2024-01" not in partitions  # the sample's months only
+    page.screenshot(path=str(OUTPUT / "fct_trips_partitions.png"), full_page=True)
+    page.close()

@@ -26,6 +26,7 @@ def defs(tmp_path_factory) -> dg.Definitions:
         cron="15 4 * * 1",
         log_retention_days=9,
         partitions_start="2023-06",
+        data_origin="official",
     )
 
 
@@ -118,6 +119,20 @@ def test_sensors_schedules_and_freshness_checks_are_defined(defs):
     assert not any(k.name == "freshness_check" for k in build_checks)
 
 
+def test_in_sample_mode_the_partitions_are_the_sample_months_and_nothing_goes_stale(tmp_path):
+    """What the UI shows agrees with the sample: its months as partitions, no freshness to miss."""
+    defs = build_definitions(data_dir=tmp_path, sample_start="2024-09", sample_end="2024-11")
+    graph = defs.resolve_asset_graph()
+    for key in ("raw/tlc/yellow_tripdata", "raw/tlc/fhvhv_tripdata", "fct_trips"):
+        node = graph.get(dg.AssetKey.from_user_string(key))
+        assert node.partitions_def.get_partition_keys() == ["2024-09", "2024-10", "2024-11"], key
+    assert not [k for k in graph.asset_check_keys if k.name == "freshness_check"]
+    assert "freshness_checks_sensor" not in {s.name for s in defs.sensors}
+    widened = build_definitions(data_dir=tmp_path, partitions_start="2024-06")
+    keys = widened.resolve_asset_graph().get(dg.AssetKey("fct_trips")).partitions_def.get_partition_keys()
+    assert keys[0] == "2024-06" and keys[-1] == "2024-11"
+
+
 def test_sample_partition_never_overwrites_landed_files(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -127,7 +142,7 @@ def test_sample_partition_never_overwrites_landed_files(tmp_path):
     landed.parent.mkdir(parents=True)
     pq.write_table(pa.table({"pickup_datetime": pa.array([0], pa.timestamp("us"))}), landed)
     before = landed.read_bytes()
-    job = build_definitions(data_dir=tmp_path).resolve_job_def("raw_monthly")
+    job = build_definitions(data_dir=tmp_path, partitions_start="2024-01").resolve_job_def("raw_monthly")
     result = job.execute_in_process(partition_key="2024-05", instance=dg.DagsterInstance.ephemeral())
     assert result.success
     assert landed.read_bytes() == before

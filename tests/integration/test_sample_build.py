@@ -38,6 +38,7 @@ def test_every_model_has_rows_and_every_check_passed(sample_build):
 
 def test_every_dbt_test_runs_once_in_the_step_that_builds_its_model(sample_build):
     """Three dbt steps (upstream, monthly, downstream): no test is lost between them or run twice."""
+    from nyc_mobility import build_definitions
     from nyc_mobility.assets.dbt import build_dbt_assets
 
     owner = {key: d.op.name for d in build_dbt_assets(sample_build.settings) for key in d.check_keys}
@@ -50,6 +51,9 @@ def test_every_dbt_test_runs_once_in_the_step_that_builds_its_model(sample_build
         if event.event_type_value == "ASSET_CHECK_EVALUATION"
     }
     assert emitted_by == owner
+    # the CLI's summary reports every check the code location (the UI) has: nothing else to fail
+    defined = set(build_definitions(sample_build.settings).resolve_asset_graph().asset_check_keys)
+    assert defined == set(ran)
     steps = set(emitted_by.values())
     assert steps == {"dbt_upstream_assets", "dbt_monthly_assets", "dbt_downstream_assets"}
 
@@ -286,3 +290,28 @@ def test_duplicate_records_are_quarantined_once_and_the_first_copy_is_a_trip(sam
                  and o.pickup_location_id = d.pickup_location_id)""",
     )
     assert orphans == 0
+
+
+def test_dbt_materializations_carry_row_counts_and_column_types(sample_build):
+    """What the UI shows on an asset: its row count and every column with its type (and description)."""
+    db = sample_build.db
+    events = {
+        event.asset_key.to_user_string(): event.step_materialization_data.materialization
+        for event in sample_build.result.build.get_asset_materialization_events()
+    }
+    for model in ("fct_trips", "fct_hourly_mobility", "int_trips__unioned", "dim_location", "hvfhs_licenses"):
+        metadata = events[model].metadata
+        assert metadata["dagster/row_count"].value == scalar(db, f"select count(*) from {model}"), model
+        columns = metadata["dagster/column_schema"].value.columns
+        types = dict(
+            query(
+                db,
+                f"select column_name, data_type from information_schema.columns where table_name = '{model}'",
+            )
+        )
+        assert {c.name: c.type for c in columns} == types and all(c.type for c in columns), model
+    trips = {c.name: c for c in events["fct_trips"].metadata["dagster/column_schema"].value.columns}
+    assert trips["wait_minutes"].type == "DOUBLE" and "Request to pickup" in trips["wait_minutes"].description
+    staging = events["stg_tlc__hvfhv_trips"].metadata
+    assert "dagster/row_count" not in staging  # a view: counting it would read the raw files again
+    assert staging["dagster/column_schema"].value.columns

@@ -2,7 +2,7 @@
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from nyc_mobility.assets.raw import ZONE_SHAPES_KEY
 from nyc_mobility.dbt_args import build_args, invocation_target_path
 from nyc_mobility.layers import layer_of
 from nyc_mobility.ops.instance import WAREHOUSE_POOL
-from nyc_mobility.partitions import monthly_partitions
+from nyc_mobility.partitions import settings_partitions
 from nyc_mobility.project import dbt_project, installed_script
 from nyc_mobility.settings import Settings
 
@@ -30,6 +30,10 @@ class NycMobilityTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "seed":
             return "seeds"
         return layer_of(list(dbt_resource_props["fqn"]))
+
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        """The model's own description (dagster-dbt would append its raw SQL, Jinja and all)."""
+        return (dbt_resource_props.get("description") or "").strip() or dbt_resource_props["name"]
 
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
@@ -89,7 +93,7 @@ def partition_window(context: dg.AssetExecutionContext) -> tuple[str | None, str
 def build_dbt_assets(settings: Settings) -> list[dg.AssetsDefinition]:
     """The dbt project as three subsettable multi-assets sharing the warehouse pool."""
     project = dbt_project()
-    partitions = monthly_partitions(settings.partitions_start)
+    partitions = settings_partitions(settings)
     return [
         _dbt_op(settings, project, name, selector, partitions if monthly else None)
         for name, selector, monthly in DBT_OPS
@@ -123,10 +127,48 @@ def _dbt_op(
         restore_parse_cache(settings, target)
         args = build_args(settings, start_month=start, end_month=end)
         invocation = dbt.cli(args, context=context, target_path=target)
-        yield from invocation.stream()
+        yield from with_row_counts_and_types(context, settings, invocation.stream())
         save_parse_cache(settings, target)
 
     return _assets
+
+
+def with_row_counts_and_types(
+    context: dg.AssetExecutionContext, settings: Settings, events: Iterator[Any]
+) -> Iterator[Any]:
+    """dbt's events, each model's materialization with its row count and column types.
+
+    They can only be read once dbt has exited (one writer), so the step's events are held until
+    then and yielded in their order; when dbt fails, what it built is still reported, then the
+    failure is raised.
+    """
+    from nyc_mobility.assets.dbt_metadata import COLUMN_SCHEMA, warehouse_metadata, with_warehouse_metadata
+
+    held, failure = [], None
+    try:
+        held.extend(events)
+    except Exception as error:  # dbt's failure, raised after what it built is reported
+        failure = error
+    keys = context.assets_def.keys_by_output_name
+    specs = context.assets_def.specs_by_key
+
+    def key_of(event: Any) -> dg.AssetKey | None:
+        if isinstance(event, dg.Output):
+            return keys.get(event.output_name)
+        return event.asset_key if isinstance(event, dg.AssetMaterialization) else None
+
+    built = [key for key in map(key_of, held) if key is not None]
+    try:
+        found = warehouse_metadata(settings.warehouse_path, [key.path[-1] for key in built])
+    except Exception as error:  # metadata never fails a build
+        context.log.warning(f"row counts and column types not read: {error}")
+        found = {}
+    for event in held:
+        key = key_of(event)
+        schema = specs[key].metadata.get(COLUMN_SCHEMA) if key in specs else None
+        yield with_warehouse_metadata(event, key.path[-1] if key else None, found, schema)
+    if failure is not None:
+        raise failure
 
 
 PARSE_CACHE = "partial_parse.msgpack"

@@ -14,7 +14,7 @@ from typing import Any
 import dagster as dg
 
 from nyc_mobility import raw, sources
-from nyc_mobility.partitions import monthly_partitions
+from nyc_mobility.partitions import settings_partitions
 from nyc_mobility.settings import Settings
 from nyc_mobility.sources import RawSource
 
@@ -160,7 +160,7 @@ def _zones_asset(settings: Settings, source: RawSource) -> dg.AssetsDefinition:
 
 
 def build_raw_assets(settings: Settings) -> list[dg.AssetsDefinition]:
-    partitions = monthly_partitions(settings.partitions_start)
+    partitions = settings_partitions(settings)
     monthly = [_monthly_asset(settings, source, partitions) for source in sources.monthly()]
     zones = [_zones_asset(settings, raw.zones_source())]
     return [*monthly, *zones]

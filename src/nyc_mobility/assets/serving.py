@@ -14,11 +14,14 @@ SNAPSHOT_KEY = dg.AssetKey(["serving", "warehouse_snapshot"])
 REPORT_KEY = dg.AssetKey(["serving", "weather_impact_report"])
 
 
-def build_serving_assets(settings: Settings, dbt_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]:
+def build_serving_assets(settings: Settings, dbt_leaves: list[dg.AssetKey]) -> list[dg.AssetsDefinition]:
+    """The snapshot (after the KPI table and the leaves of the dbt graph, so after every model) and
+    the report."""
+
     @dg.asset(
         key=SNAPSHOT_KEY,
         group_name="serving",
-        deps=[KPI_KEY, *dbt_keys],
+        deps=[KPI_KEY, *dbt_leaves],
         pool=WAREHOUSE_POOL,
         kinds={"duckdb"},
         description=(

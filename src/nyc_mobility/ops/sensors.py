@@ -20,7 +20,7 @@ from pathlib import Path
 import dagster as dg
 
 from nyc_mobility import raw, sources
-from nyc_mobility.partitions import monthly_partitions, range_tags
+from nyc_mobility.partitions import range_tags, settings_partitions
 from nyc_mobility.settings import Settings
 
 RAW_SENSOR_NAME = "raw_files_sensor"
@@ -56,7 +56,7 @@ def changed_months(
 
 
 def raw_files_sensor(settings: Settings, job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
-    partitions = monthly_partitions(settings.partitions_start)
+    partitions = settings_partitions(settings)
 
     @dg.sensor(
         name=RAW_SENSOR_NAME,
