@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import warnings
 from typing import Any
 
 import dagster as dg
@@ -36,6 +37,16 @@ build_definitions.__signature__ = _signature()  # type: ignore[attr-defined]
 
 
 def definitions_from_settings(settings: Settings) -> dg.Definitions:
+    """The definitions, without the warnings Dagster prints about APIs we use knowingly (the
+    single-run backfill policy is beta; the freshness-check builders are superseded, and moving to
+    freshness policies is still to do): they were repeated on every load and step of every run."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=dg.BetaWarning, message=r".*backfill_policy")
+        warnings.filterwarnings("ignore", category=dg.SupersessionWarning, message=r".*freshness_checks")
+        return _definitions(settings)
+
+
+def _definitions(settings: Settings) -> dg.Definitions:
     from nyc_mobility.assets.dbt import build_dbt_assets, dbt_resource
     from nyc_mobility.assets.raw import build_raw_assets, monthly_keys, static_keys
     from nyc_mobility.assets.semantic import build_semantic_assets
