@@ -90,17 +90,26 @@ def repair_landings(settings: Settings) -> list[str]:
     return notes
 
 
+def covering(settings: Settings, months: list[str] | set[str]) -> Settings:
+    """Settings whose monthly partitions include ``months`` (earlier ones, and in sample mode later
+    sample months than the configured sample's)."""
+    if not months:
+        return settings
+    start, end = settings.partition_bounds()
+    if min(months) < start:
+        settings = settings.model_copy(update={"partitions_start": min(months)})
+    if end is not None and max(months) > end:
+        settings = settings.model_copy(update={"sample_end": max(months)})
+    return settings
+
+
 def buildable_months(settings: Settings) -> tuple[Settings, list[str], list[str]]:
     """(settings whose partitions cover the trip months, the months to build, months left out)."""
     from nyc_mobility import raw
     from nyc_mobility.partitions import settings_partitions
 
     months = raw.trip_months(settings.raw_dir)
-    start, end = settings.partition_bounds()
-    if months and min(months) < start:
-        settings = settings.model_copy(update={"partitions_start": min(months)})
-    if months and end is not None and max(months) > end:  # sample mode: every sample month on disk
-        settings = settings.model_copy(update={"sample_end": max(months)})
+    settings = covering(settings, months)
     keys = set(settings_partitions(settings).get_partition_keys())
     build = sorted(m for m in months if m in keys)
     outside = sorted(m for m in months if m not in keys)
@@ -178,8 +187,7 @@ def materialize(
 
     notes = notes if notes is not None else []
     to_land = sample_months_to_land(settings)
-    if to_land and to_land[0] < settings.partitions_start:
-        settings = settings.model_copy(update={"partitions_start": to_land[0]})
+    settings = covering(settings, to_land)
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     raw_job = definitions_from_settings(settings).resolve_job_def(RAW_MONTHLY_JOB_NAME) if to_land else None
     raw_runs = {

@@ -72,3 +72,17 @@ def test_partition_window_becomes_the_dbt_month_window(kwargs, window):
 
     assert dg.materialize([probe], **kwargs).success
     assert seen["window"] == window
+
+
+def test_sample_mode_partitions_are_the_sample_months_widened_to_what_is_on_disk(tmp_path):
+    from nyc_mobility.partitions import settings_partitions
+    from nyc_mobility.runner import covering
+
+    sample = Settings(data_dir=tmp_path, sample_start="2024-10", sample_end="2024-11")
+    assert settings_partitions(sample).get_partition_keys() == ["2024-10", "2024-11"]
+    wider = covering(sample, {"2024-03", "2024-11", "2025-02"})
+    keys = settings_partitions(wider).get_partition_keys()
+    assert keys[0] == "2024-03" and keys[-1] == "2025-02" and len(keys) == 12
+    official = Settings(data_dir=tmp_path, data_origin="official", partitions_start="2024-01")
+    assert settings_partitions(official).get_partition_keys()[0] == "2024-01"
+    assert official.partition_bounds() == ("2024-01", None)
