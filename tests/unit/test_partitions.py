@@ -77,6 +77,7 @@ def test_partition_window_becomes_the_dbt_month_window(kwargs, window):
 def test_sample_mode_partitions_are_the_sample_months_widened_to_what_is_on_disk(tmp_path):
     from nyc_mobility.partitions import settings_partitions
     from nyc_mobility.runner import covering
+    from nyc_mobility.settings import Settings
 
     sample = Settings(data_dir=tmp_path, sample_start="2024-10", sample_end="2024-11")
     assert settings_partitions(sample).get_partition_keys() == ["2024-10", "2024-11"]
