@@ -162,7 +162,7 @@ def month_markdown(result: dict) -> list[str]:
         "Slowest dbt nodes: " + ", ".join(f"{n} {s:.1f} s" for n, s in prof["slowest_nodes"]) + ".",
         "",
         f"Peak RSS of the build (5): **{result['peak_rss_mb']['max']:.0f} MB** (target ≤ {result['target_rss_mb']} MB; "
-        "DuckDB memory_limit 4GB and 2 threads from the profile). " + result["note"] + ".",
+        "DuckDB memory_limit and threads from the profile). " + result["note"] + ".",
     ]
 
 

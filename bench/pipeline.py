@@ -148,7 +148,7 @@ def raw_duckdb_run(data_dir: Path, targets: list[Path], work: Path) -> tuple[flo
         str(database),
         config={
             "autoinstall_known_extensions": False,
-            "memory_limit": os.environ.get("NYC_MOBILITY_DUCKDB_MEMORY_LIMIT", "4GB"),
+            "memory_limit": os.environ.get("NYC_MOBILITY_DUCKDB_MEMORY_LIMIT", "3GB"),
             "threads": int(os.environ.get("NYC_MOBILITY_DUCKDB_THREADS", "2")),
             "preserve_insertion_order": False,
         },
