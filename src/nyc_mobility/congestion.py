@@ -22,6 +22,7 @@ limit of a zone-level flag.
 from __future__ import annotations
 
 import csv
+import functools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,8 +136,9 @@ def seed_rows(shares: list[ZoneShare]) -> list[tuple]:
     ]
 
 
-def shipped_zone_ids() -> list[int]:
-    """The zones inside, as the seed shipped with the dbt project lists them."""
+@functools.cache
+def shipped_zone_ids() -> tuple[int, ...]:
+    """The zones inside, as the seed shipped with the dbt project lists them (read once)."""
     from nyc_mobility.project import project_dir
 
     with (project_dir() / "seeds" / "congestion_relief_zones.csv").open(encoding="utf-8") as f:

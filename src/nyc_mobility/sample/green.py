@@ -17,7 +17,7 @@ import pyarrow as pa
 from nyc_mobility.sample.context import SampleMonth
 from nyc_mobility.sample.demand import hourly_counts, trip_starts
 from nyc_mobility.sample.dirty import pick_defects
-from nyc_mobility.sample.taxi import write_parquet
+from nyc_mobility.sample.taxi import shift_to_previous_month, with_timestamp_us, write_parquet
 from nyc_mobility.sample.zones import AIRPORT_ZONES, zones_by_borough
 
 # Upper Manhattan zones where green taxis may hail (Harlem, Washington Heights, Inwood).
@@ -75,9 +75,9 @@ def green_table(sample: SampleMonth) -> pa.Table:
     for name in ("fare_amount", "extra", "mta_tax", "improvement_surcharge"):
         money[name][i] = -np.abs(money[name][i])
     i = bad["outside_month"]
-    shift = pickup[i] - np.datetime64(f"{month}-01T00:00:00", "ms") + np.timedelta64(2, "h")
-    pickup[i] -= shift
-    dropoff[i] -= shift
+    length = dropoff[i] - pickup[i]
+    shift_to_previous_month(month, pickup, i)
+    dropoff[i] = pickup[i] + length
     total = np.round(sum(money.values()), 2)
     columns = {
         "VendorID": rng.choice([1, 2], size=n, p=[0.15, 0.85]).astype("int32"),
@@ -112,11 +112,7 @@ def green_table(sample: SampleMonth) -> pa.Table:
     table = table.add_column(
         table.schema.get_field_index("improvement_surcharge"), "ehail_fee", pa.nulls(n, pa.float64())
     )
-    for name in ("lpep_pickup_datetime", "lpep_dropoff_datetime"):
-        idx = table.schema.get_field_index(name)
-        seconds = table.column(name).cast(pa.timestamp("s"), safe=False).cast(pa.timestamp("us"))
-        table = table.set_column(idx, name, seconds)
-    return table
+    return with_timestamp_us(table, ("lpep_pickup_datetime", "lpep_dropoff_datetime"))
 
 
 def write_green(folder: Path, sample: SampleMonth) -> Path:

@@ -100,14 +100,11 @@ def _timestamps(values: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
 def _chunk_table(month: str, pickup: np.ndarray, company: np.ndarray, rng: np.random.Generator) -> pa.Table:
     n = pickup.size
     licenses = tuple(COMPANIES)
-    manhattan = np.array(zones_by_borough()["Manhattan"])
+    boroughs = zones_by_borough()
+    manhattan = np.array(boroughs["Manhattan"])
     outer = np.array(
-        zones_by_borough()["Brooklyn"]
-        + zones_by_borough()["Queens"]
-        + zones_by_borough()["Bronx"]
-        + zones_by_borough()["Staten Island"]
-    )
-    # For-hire trips are less Manhattan-centred than taxi trips.
+        boroughs["Brooklyn"] + boroughs["Queens"] + boroughs["Bronx"] + boroughs["Staten Island"]
+    )  # For-hire trips are less Manhattan-centred than taxi trips.
     kind = rng.choice(3, size=(2, n), p=[0.38, 0.56, 0.06])
     zones = np.where(kind == 0, rng.choice(manhattan, (2, n)), rng.choice(outer, (2, n)))
     zones = np.where(kind == 2, rng.choice(np.array(AIRPORT_ZONES[1:]), (2, n)), zones)

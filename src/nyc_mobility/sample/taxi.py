@@ -87,7 +87,7 @@ def _rush(hours: MonthHours, hour_index: np.ndarray) -> np.ndarray:
     return hod, weekday & (((hod >= 7) & (hod < 10)) | ((hod >= 16) & (hod < 20)))
 
 
-def _shift_to_previous_month(month: str, pickup: np.ndarray, idx: np.ndarray) -> None:
+def shift_to_previous_month(month: str, pickup: np.ndarray, idx: np.ndarray) -> None:
     start, _ = month_bounds(month)
     delta = pickup[idx] - np.datetime64(start, "ms") + np.timedelta64(2, "h")
     pickup[idx] -= delta
@@ -162,7 +162,7 @@ def yellow_table(month: str, hours: MonthHours, scale: float, rng: np.random.Gen
         columns[name][i] = -np.abs(columns[name][i])
     columns["fare_amount"][bad["negative_fare"]] *= -1
     columns["payment_type"][bad["negative_fare"]] = 2
-    _shift_to_previous_month(month, pickup, bad["outside_month"])
+    shift_to_previous_month(month, pickup, bad["outside_month"])
     dropoff[bad["outside_month"]] = pickup[bad["outside_month"]] + np.timedelta64(900, "s")
     columns["trip_distance"][bad["absurd_distance"]] = 183_000.5
     total = sum(columns[c] for c in _MONEY if c not in ("total_amount",)) + columns.get(
@@ -185,7 +185,7 @@ def yellow_table(month: str, hours: MonthHours, scale: float, rng: np.random.Gen
         table = table.set_column(table.schema.get_field_index(name), name, values)
     store = pa.array(columns["store_and_fwd_flag"], mask=mask, type=pa.string())
     table = table.set_column(table.schema.get_field_index("store_and_fwd_flag"), "store_and_fwd_flag", store)
-    return _with_timestamp_us(table, ("tpep_pickup_datetime", "tpep_dropoff_datetime"))
+    return with_timestamp_us(table, ("tpep_pickup_datetime", "tpep_dropoff_datetime"))
 
 
 def fhv_table(month: str, hours: MonthHours, scale: float, rng: np.random.Generator) -> pa.Table:
@@ -204,7 +204,7 @@ def fhv_table(month: str, hours: MonthHours, scale: float, rng: np.random.Genera
     i = bad["dropoff_before_pickup"]
     pickup[i], dropoff[i] = dropoff[i].copy(), pickup[i].copy()
     dropoff[bad["sentinel"]] = np.datetime64("1970-01-01T00:00:00", "ms")
-    _shift_to_previous_month(month, pickup, bad["outside_month"])
+    shift_to_previous_month(month, pickup, bad["outside_month"])
     dropoff[bad["outside_month"]] = pickup[bad["outside_month"]] + np.timedelta64(1200, "s")
     dropoff[bad["excessive_duration"]] = pickup[bad["excessive_duration"]] + np.timedelta64(30, "h")
     shared = rng.random(n) < 0.03
@@ -219,10 +219,10 @@ def fhv_table(month: str, hours: MonthHours, scale: float, rng: np.random.Genera
             "Affiliated_base_number": pa.array(affiliated, type=pa.string()),
         }
     )
-    return _with_timestamp_us(table, ("pickup_datetime", "dropOff_datetime"))
+    return with_timestamp_us(table, ("pickup_datetime", "dropOff_datetime"))
 
 
-def _with_timestamp_us(table: pa.Table, names: tuple[str, ...]) -> pa.Table:
+def with_timestamp_us(table: pa.Table, names: tuple[str, ...]) -> pa.Table:
     for name in names:
         idx = table.schema.get_field_index(name)
         # The TLC publishes whole seconds in microsecond columns.
