@@ -260,6 +260,27 @@ def test_ingest_lands_every_source_then_builds_with_reconciled_counts(official, 
             0
         ]
         assert scalar(db, f"select count(*) from {model} where source_month = '2025-01'") == landed > 0
+    # the hourly grid covers every hour of the months with trips, and only those: a gap in the history
+    # (2015-09 .. 2025-01 with most months absent) stays a gap instead of a decade of zero rows
+    months = [m for (m,) in query(db, "select distinct source_month from fct_trips order by 1")]
+    grid_months = [
+        m
+        for (m,) in query(
+            db, "select distinct strftime(pickup_hour, '%Y-%m') from fct_hourly_mobility order by 1"
+        )
+    ]
+    assert grid_months == months and len(months) < 24
+    hours = sum(
+        duckdb.sql(
+            f"select count(*) from range(timestamp '{m}-01', timestamp '{m}-01' + interval 1 month, "
+            "interval 1 hour)"
+        ).fetchall()[0][0]
+        for m in months
+    )
+    keys = scalar(
+        db, "select count(*) from (select distinct mode, company, pickup_borough from fct_hourly_mobility)"
+    )
+    assert scalar(db, "select count(*) from fct_hourly_mobility") == hours * keys
     # bike trips carry zones: the Jersey City samples are outside NYC, never a wrong NYC zone
     bike = dict(
         query(db, "select pickup_borough, count(*) from fct_trips where mode = 'citibike' group by 1")

@@ -7,16 +7,15 @@
   station's taxi zone ('Outside NYC' across the Hudson).
 #}
 with months as (
-    select min(source_month) as first_month, max(source_month) as last_month
-    from {{ ref('fct_trips') }}
+    select distinct source_month from {{ ref('fct_trips') }}
 ),
 
 hours as (
     select range as pickup_hour
     from months,
         range(
-            strptime(first_month, '%Y-%m'),
-            strptime(last_month, '%Y-%m') + interval 1 month,
+            strptime(source_month, '%Y-%m'),
+            strptime(source_month, '%Y-%m') + interval 1 month,
             interval 1 hour
         )
 ),
