@@ -54,7 +54,7 @@ def _definitions(settings: Settings) -> dg.Definitions:
     from nyc_mobility.ops.alerts import run_failure_alert_sensor
     from nyc_mobility.ops.freshness import freshness_checks, freshness_sensor
     from nyc_mobility.ops.retention import retention_job, retention_schedule
-    from nyc_mobility.ops.schedules import build_job, daily_build_schedule, raw_monthly_job
+    from nyc_mobility.ops.schedules import build_job, daily_build_schedule, dbt_job, raw_monthly_job
     from nyc_mobility.ops.sensors import raw_files_sensor
     from nyc_mobility.partitions import settings_partitions
 
@@ -80,11 +80,14 @@ def _definitions(settings: Settings) -> dg.Definitions:
         - dg.AssetSelection.checks(*fresh)
     )
     monthly = raw_monthly_job(dg.AssetSelection.assets(*raw_monthly_keys) - dg.AssetSelection.checks(*fresh))
+    dbt_only = dbt_job(
+        dg.AssetSelection.assets(*dbt_defs) - dg.AssetSelection.checks(*fresh), settings_partitions(settings)
+    )
     cleanup = retention_job(settings)
     return dg.Definitions(
         assets=[*raw_defs, *dbt_defs, *serving_defs],
         asset_checks=fresh,
-        jobs=[job, monthly, cleanup],
+        jobs=[job, dbt_only, monthly, cleanup],
         sensors=[
             raw_files_sensor(settings, job),
             run_failure_alert_sensor(settings),
