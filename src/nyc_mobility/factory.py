@@ -38,8 +38,9 @@ build_definitions.__signature__ = _signature()  # type: ignore[attr-defined]
 
 def definitions_from_settings(settings: Settings) -> dg.Definitions:
     """The definitions, without the warnings Dagster prints about APIs we use knowingly (the
-    single-run backfill policy is beta; the freshness-check builders are superseded, and moving to
-    freshness policies is still to do): they were repeated on every load and step of every run."""
+    single-run backfill policy is beta; the time-partition freshness checks are superseded by freshness
+    policies, which cannot express them, see ops/freshness.py): they were repeated on every load and
+    step of every run."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=dg.BetaWarning, message=r".*backfill_policy")
         warnings.filterwarnings("ignore", category=dg.SupersessionWarning, message=r".*freshness_checks")
@@ -52,7 +53,7 @@ def _definitions(settings: Settings) -> dg.Definitions:
     from nyc_mobility.assets.semantic import build_semantic_assets
     from nyc_mobility.assets.serving import build_serving_assets
     from nyc_mobility.ops.alerts import run_failure_alert_sensor
-    from nyc_mobility.ops.freshness import freshness_checks, freshness_sensor
+    from nyc_mobility.ops.freshness import freshness_checks, freshness_sensor, with_daily_freshness
     from nyc_mobility.ops.retention import retention_job, retention_schedule
     from nyc_mobility.ops.schedules import build_job, daily_build_schedule, dbt_job, raw_monthly_job
     from nyc_mobility.ops.sensors import raw_files_sensor
@@ -84,8 +85,9 @@ def _definitions(settings: Settings) -> dg.Definitions:
         dg.AssetSelection.assets(*dbt_defs) - dg.AssetSelection.checks(*fresh), settings_partitions(settings)
     )
     cleanup = retention_job(settings)
+    assets = [*raw_defs, *dbt_defs, *serving_defs]
     return dg.Definitions(
-        assets=[*raw_defs, *dbt_defs, *serving_defs],
+        assets=with_daily_freshness(assets) if watched else assets,
         asset_checks=fresh,
         jobs=[job, dbt_only, monthly, cleanup],
         sensors=[

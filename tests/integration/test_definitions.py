@@ -110,10 +110,15 @@ def test_sensors_schedules_and_freshness_checks_are_defined(defs):
         "raw/citibike/tripdata",
         "raw/weather/open_meteo_hourly",
         "fct_trips",
-        "fct_hourly_mobility",
-        "semantic/kpi_daily",
-        "serving/warehouse_snapshot",
     }
+    # What the daily build rebuilds carries a freshness policy (the daemon evaluates it): warn after
+    # 26 h, fail after two missed nightly builds; the monthly facts have none (their check says more).
+    for key in ("fct_hourly_mobility", "semantic/kpi_daily", "serving/warehouse_snapshot"):
+        policy = graph.get(dg.AssetKey.from_user_string(key)).freshness_policy
+        assert policy == dg.FreshnessPolicy.time_window(
+            fail_window=dt.timedelta(hours=50), warn_window=dt.timedelta(hours=26)
+        ), key
+    assert graph.get(dg.AssetKey("fct_trips")).freshness_policy is None
     # Freshness is evaluated by its sensor, not by every build.
     build_checks = defs.resolve_job_def("dbt_build").asset_layer.asset_graph.asset_check_keys
     assert not any(k.name == "freshness_check" for k in build_checks)
@@ -128,6 +133,7 @@ def test_in_sample_mode_the_partitions_are_the_sample_months_and_nothing_goes_st
         assert node.partitions_def.get_partition_keys() == ["2024-09", "2024-10", "2024-11"], key
     assert not [k for k in graph.asset_check_keys if k.name == "freshness_check"]
     assert "freshness_checks_sensor" not in {s.name for s in defs.sensors}
+    assert all(graph.get(key).freshness_policy is None for key in graph.get_all_asset_keys())
     widened = build_definitions(data_dir=tmp_path, partitions_start="2024-06")
     keys = widened.resolve_asset_graph().get(dg.AssetKey("fct_trips")).partitions_def.get_partition_keys()
     assert keys[0] == "2024-06" and keys[-1] == "2024-11"

@@ -1,10 +1,13 @@
-"""Freshness checks, shown on the assets in the UI and evaluated by their own sensor.
+"""Freshness, shown on the assets in the UI.
 
-- What the daily build rebuilds (the hourly grid, the KPI table, the serving snapshot) must have been
-  updated within ``DAILY_WINDOW`` (26 h: the daily schedule plus slack for a slow or retried run).
-- Monthly partitions (the raw trip and weather files, and the trip facts built from them) must
-  have their latest complete month by ``MONTHLY_DEADLINE_CRON``: the 28th of the month after.
-Both warn (``WARN`` severity): a late month is worth a look, not a failed pipeline.
+- What the daily build rebuilds (the hourly grid, the KPI table, the serving snapshot) carries a
+  Dagster ``FreshnessPolicy`` (evaluated by the daemon's freshness loop): it warns when the last
+  update is older than ``DAILY_WARN`` (26 h: the daily schedule plus slack for a slow or retried run)
+  and fails after ``DAILY_FAIL`` (two nightly builds missed).
+- Monthly partitions (the raw trip and weather files, and the trip facts built from them) must have
+  their latest complete month by ``MONTHLY_DEADLINE_CRON``: the 28th of the month after. A freshness
+  policy cannot say that (it looks at the last materialization of any partition, so re-landing an old
+  month would pass), so these stay time-partition freshness checks (``WARN``) with their own sensor.
 """
 
 from __future__ import annotations
@@ -15,26 +18,38 @@ from datetime import timedelta
 import dagster as dg
 
 FRESHNESS_SENSOR_NAME = "freshness_checks_sensor"
-DAILY_WINDOW = timedelta(hours=26)
+DAILY_WARN = timedelta(hours=26)
+DAILY_FAIL = timedelta(hours=50)
 MONTHLY_DEADLINE_CRON = "0 12 28 * *"
 DAILY_ASSETS = (
     dg.AssetKey("fct_hourly_mobility"),
     dg.AssetKey(["semantic", "kpi_daily"]),
     dg.AssetKey(["serving", "warehouse_snapshot"]),
 )
+DAILY_POLICY = dg.FreshnessPolicy.time_window(fail_window=DAILY_FAIL, warn_window=DAILY_WARN)
+
+
+def with_daily_freshness(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
+    """The assets, the daily ones with ``DAILY_POLICY``."""
+    return list(
+        dg.map_asset_specs(
+            lambda spec: (
+                spec.replace_attributes(freshness_policy=DAILY_POLICY) if spec.key in DAILY_ASSETS else spec
+            ),
+            assets,
+        )
+    )
 
 
 def freshness_checks(monthly: Sequence[dg.AssetKey]) -> list[dg.AssetChecksDefinition]:
-    daily = dg.build_last_update_freshness_checks(
-        assets=list(DAILY_ASSETS), lower_bound_delta=DAILY_WINDOW, severity=dg.AssetCheckSeverity.WARN
+    return list(
+        dg.build_time_partition_freshness_checks(
+            assets=list(monthly),
+            deadline_cron=MONTHLY_DEADLINE_CRON,
+            timezone="UTC",
+            severity=dg.AssetCheckSeverity.WARN,
+        )
     )
-    months = dg.build_time_partition_freshness_checks(
-        assets=list(monthly),
-        deadline_cron=MONTHLY_DEADLINE_CRON,
-        timezone="UTC",
-        severity=dg.AssetCheckSeverity.WARN,
-    )
-    return [*daily, *months]
 
 
 def freshness_sensor(checks: Sequence[dg.AssetChecksDefinition]) -> dg.SensorDefinition:
