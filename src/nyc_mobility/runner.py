@@ -67,6 +67,11 @@ def repair_landings(settings: Settings) -> list[str]:
     notes = []
     for incomplete in incomplete_landings(settings.raw_dir):
         origin = incomplete.origin or settings.data_origin
+        if origin == "local":  # files a user brought cannot be fetched again: they land them again
+            raise RunError(
+                f"the landing of local files for {incomplete} was interrupted: land them again "
+                "(nyc-mobility land ... --replace)"
+            )
         clear(incomplete)
         if origin == "sample":
             from nyc_mobility.sample import land_source

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from nyc_mobility.cli import ingest, init, metrics, mf, report, run, sample, validate
+from nyc_mobility.cli import ingest, init, land, metrics, mf, report, run, sample, validate
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,6 +43,7 @@ app.command("run")(friendly(run.run))
 app.command("validate")(friendly(validate.validate))
 app.command("sample")(friendly(sample.sample))
 app.command("ingest")(friendly(ingest.ingest))
+app.command("land")(friendly(land.land))
 app.command("init")(friendly(init.init))
 for registered in metrics.app.registered_commands:
     registered.callback = friendly(registered.callback)
