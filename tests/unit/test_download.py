@@ -114,3 +114,19 @@ def test_citibike_candidates_include_the_misspelling_and_yearly_archives():
 def test_weather_url_asks_for_utc_and_one_extra_day():
     url = SourceUrls().urls_for(sources.get("weather"), "2024-02")[0]
     assert "start_date=2024-02-01" in url and "end_date=2024-03-01" in url and "timezone=GMT" in url
+
+
+def test_a_refused_request_shows_the_services_reason_once(fake_hosts, tmp_path):
+    """Open-Meteo answers a bad request with HTTP 400 and a JSON `reason`: the error says it."""
+    reason = "Parameter 'start_date' is out of allowed range from 1940-01-01 to 2026-12-01"
+    body = ('{"error": true, "reason": "' + reason + '\\u0007"}').encode()
+    fake_hosts.add("/v1/archive", Status(400, body))
+    with pytest.raises(DownloadError) as raised:
+        _get(fake_hosts, "/v1/archive", tmp_path, validate.open_meteo)
+    assert str(raised.value).endswith(f"HTTP 400: {reason}")  # control characters dropped
+    assert fake_hosts.hits["/v1/archive"] == 1  # a 4xx is an answer, not retried
+    fake_hosts.add("/v1/other", Status(422, b"<html>bad</html>"))
+    with pytest.raises(DownloadError) as raised:
+        _get(fake_hosts, "/v1/other", tmp_path, validate.open_meteo)
+    assert str(raised.value).endswith("HTTP 422")  # no JSON reason: the status alone
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import socket
@@ -208,6 +209,23 @@ def _fetch(
         raise _Transient(f"{type(exc).__name__}: {exc}") from exc
 
 
+def _service_reason(response: httpx.Response, limit: int = 16_384) -> str | None:
+    """The ``reason`` of a JSON error body (Open-Meteo answers a bad request with
+    ``{"error": true, "reason": "..."}``), read from at most ``limit`` bytes; printable, capped."""
+    body = b""
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) >= limit:
+            return None
+    try:
+        reason = json.loads(body).get("reason")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(reason, str):
+        return None
+    return "".join(c for c in reason if c.isprintable())[:300] or None
+
+
 def _save(
     response: httpx.Response,
     url: str,
@@ -222,7 +240,8 @@ def _save(
     if response.status_code >= 500 or response.status_code == 429:
         raise _Transient(f"HTTP {response.status_code}")
     if response.status_code >= 400:
-        raise DownloadError(f"{shown}: HTTP {response.status_code}")
+        reason = _service_reason(response)
+        raise DownloadError(f"{shown}: HTTP {response.status_code}" + (f": {reason}" if reason else ""))
     total = int(response.headers["content-length"]) if "content-length" in response.headers else None
     received = 0
     with tmp.open("wb") as handle:
