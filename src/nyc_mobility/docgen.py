@@ -128,6 +128,9 @@ def sources_reference_markdown() -> str:
     for s in sources.all_sources():
         out += ["", f"## `{s.name}`", "", _cell(s.description), ""]
         out += ["URL patterns (first found wins): " + ", ".join(f"`{p}`" for p in s.url_patterns), ""]
+        if s.also_published:
+            also = ", ".join(f"`{p}`" for p in s.also_published)
+            out += [f"Also landed beside it when published (a missing one is no error): {also}", ""]
         if s.required_columns:
             required = "; ".join(" / ".join(f"`{o}`" for o in options) for options in s.required_columns)
             out += [f"Required columns (any published spelling): {required}", ""]

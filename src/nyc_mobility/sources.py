@@ -66,6 +66,9 @@ class RawSource:
     """``module:function`` of the sample generator that writes this source's published file."""
     first_month: str | None = None
     """First month the source publishes (YYYY-MM)."""
+    also_published: tuple[str, ...] = ()
+    """Further archives of the same month, landed beside the first when published (a 404 is no
+    error): Citi Bike's Jersey City system, whose trips carry ``system = jersey_city``."""
     yearly_archives_until: int | None = None
     """Archives are published yearly up to this year: their yearly URL patterns are tried first."""
     files: tuple[str, ...] = ()
@@ -198,6 +201,8 @@ _BUILT_IN = (
             "{base}/{stamp}-citbike-tripdata.zip",
             "{base}/{year}-citibike-tripdata.zip",
         ),
+        # Jersey City (and Hoboken) publish their own monthly archive since 2015-09.
+        also_published=("{base}/JC-{stamp}-citibike-tripdata.csv.zip",),
         landing="csv_archive",
         published_format="zipped CSV",
         mode="citibike",

@@ -37,6 +37,20 @@ MONTHS = {
 }
 
 
+def _jersey_city_split(r: Path) -> tuple[bytes, bytes]:
+    """The 25 real 2024-01 rows as two files: the first 12 for the NYC archive, the rest for JC's."""
+    lines = (
+        (r / "citibike/JC-202401-citibike-tripdata_first25rows_transcribed.csv").read_text().splitlines(True)
+    )
+    return "".join(lines[:13]).encode(), "".join(lines[:1] + lines[13:]).encode()
+
+
+def _write(folder: Path, body: bytes) -> Path:
+    path = folder / "jc_part.csv"
+    path.write_bytes(body)
+    return path
+
+
 def _zip(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -121,17 +135,15 @@ def official(fake_hosts, real_data: Path, tmp_path: Path):
             )
         ),
     )
+    # 2024-01: the NYC archive (misspelled) and the Jersey City system's own `JC-` archive (a 500 first)
+    nyc_part, jc_part = _jersey_city_split(r)
     hosts.add(
-        "/tripdata/202401-citbike-tripdata.csv.zip",
-        Ok(
-            _zip(
-                {
-                    "202401-citbike-tripdata.csv": (
-                        r / "citibike/JC-202401-citibike-tripdata_first25rows_transcribed.csv"
-                    ).read_bytes(),
-                }
-            )
-        ),
+        "/tripdata/202401-citbike-tripdata.csv.zip", Ok(_zip({"202401-citbike-tripdata.csv": nyc_part}))
+    )
+    hosts.add(
+        "/tripdata/JC-202401-citibike-tripdata.csv.zip",
+        Status(500),
+        Ok(_zip({"JC-202401-citibike-tripdata.csv": jc_part})),
     )
     hvfhv_csv = r / "tlc_fhvhv/fhvhv_tripdata_2019-06_5000rows.csv"
     hosts.add("/trip-data/fhvhv_tripdata_2019-06.parquet", Status(503), Ok(_parquet_from_csv(hvfhv_csv)))
@@ -235,6 +247,11 @@ def test_ingest_lands_every_source_then_builds_with_reconciled_counts(official, 
         "2021-02": "JC-202102-citibike-tripdata.csv",
         "2024-01": "JC-202401-citibike-tripdata_first25rows_transcribed.csv",
     }
+    # the Jersey City system's own archive lands beside the NYC one, its trips marked as such
+    jc_rows = duckdb.sql(
+        "select count(*) from read_csv(?, all_varchar=true)",
+        params=[str(_write(tmp_path, _jersey_city_split(real_data)[1]))],
+    ).fetchall()[0][0]
     for month, name in served.items():
         expected = duckdb.sql(
             f"select count(*) from read_csv('{real_data}/citibike/{name}', all_varchar=true)"
@@ -242,6 +259,16 @@ def test_ingest_lands_every_source_then_builds_with_reconciled_counts(official, 
         assert (
             scalar(db, f"select count(*) from stg_citibike__trips where source_month = '{month}'") == expected
         )
+    systems = dict(
+        query(
+            db, "select system, count(*) from stg_citibike__trips where source_month = '2024-01' group by 1"
+        )
+    )
+    assert systems == {"nyc": 12, "jersey_city": jc_rows} and jc_rows == 13
+    assert hosts.hits["/tripdata/JC-202401-citibike-tripdata.csv.zip"] == 2  # 500, then the archive
+    assert "JC-202401-citibike-tripdata.parquet" in {
+        p.name for p in (raw_dir / "citibike" / "month=2024-01").iterdir()
+    }
     assert scalar(db, "select count(*) from stg_tlc__yellow_taxi where source_month = '2025-01'") == 10000
     per_mode = dict(query(db, "select mode, count(*) from fct_trips group by 1"))
     assert per_mode == dict(

@@ -270,3 +270,4 @@ def test_landed_files_of_two_eras_build_with_reconciled_counts(real_data, tmp_pa
         query(db, "select pickup_borough, count(*) from fct_trips where mode = 'citibike' group by 1")
     )
     assert boroughs.get("Outside NYC", 0) > 0.9 * sum(boroughs.values())
+    assert query(db, "select distinct system from fct_trips where mode = 'citibike'") == [("jersey_city",)]

@@ -214,6 +214,26 @@ def test_bike_trips_get_zones_from_the_shapes(sample_build):
     assert wrong == 0
 
 
+def test_the_jersey_city_system_is_its_own_and_counts_with_its_files(sample_build):
+    """Trips of the `JC-` files are `jersey_city` (counted over the raw bytes), every other bike is `nyc`."""
+    db, raw_dir = sample_build.db, sample_build.settings.raw_dir
+    files = sorted((raw_dir / "citibike").glob("month=*/JC-*.parquet"))
+    assert len(files) == len(raw.month_folders(raw_dir, "citibike")) > 0  # one a month
+    published = duckdb.sql(f"select count(*) from read_parquet({[str(f) for f in files]})").fetchall()[0][0]
+    assert scalar(db, "select count(*) from stg_citibike__trips where system = 'jersey_city'") == published
+    valid = scalar(db, "select count(*) from stg_citibike__trips where system = 'jersey_city' and is_valid")
+    assert scalar(db, "select count(*) from fct_trips where system = 'jersey_city'") == valid > 0
+    systems = dict(query(db, "select coalesce(system, '-'), count(distinct mode) from fct_trips group by 1"))
+    assert systems == {"nyc": 1, "jersey_city": 1, "-": 4}  # a bike system, never on a taxi
+    # a Jersey City trip starts at a station across the Hudson: outside NYC
+    assert (
+        scalar(
+            db, "select count(*) from fct_trips where system = 'jersey_city' and pickup_location_id <> 265"
+        )
+        == 0
+    )
+
+
 def test_quarantine_and_summary_reconcile_with_the_published_files(sample_build):
     db = sample_build.db
     raw_dir = sample_build.settings.raw_dir

@@ -130,3 +130,12 @@ def test_a_refused_request_shows_the_services_reason_once(fake_hosts, tmp_path):
         _get(fake_hosts, "/v1/other", tmp_path, validate.open_meteo)
     assert str(raised.value).endswith("HTTP 422")  # no JSON reason: the status alone
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_citibike_also_tries_the_jersey_city_archive_of_the_month():
+    urls = SourceUrls(citibike_base="https://s3.amazonaws.com/tripdata")
+    citibike = sources.get("citibike")
+    assert urls.also_urls_for(citibike, "2021-02") == [
+        "https://s3.amazonaws.com/tripdata/JC-202102-citibike-tripdata.csv.zip"
+    ]
+    assert all(urls.also_urls_for(s, "2021-02") == [] for s in sources.all_sources() if s is not citibike)

@@ -16,7 +16,7 @@
         ('dispatching_base_number', 'varchar'), ('request_at', 'timestamp'), ('on_scene_at', 'timestamp'),
         ('wait_minutes', 'double'), ('is_shared_request', 'boolean'), ('is_shared_match', 'boolean'),
         ('is_wav_request', 'boolean'), ('is_wav_match', 'boolean'), ('is_street_hail', 'boolean'),
-        ('bike_type', 'varchar'), ('member_type', 'varchar'), ('start_station_id', 'varchar'),
+        ('system', 'varchar'), ('bike_type', 'varchar'), ('member_type', 'varchar'), ('start_station_id', 'varchar'),
         ('end_station_id', 'varchar'), ('invalid_reason', 'varchar'), ('is_valid', 'boolean')
     ]) }}
 {%- endmacro %}

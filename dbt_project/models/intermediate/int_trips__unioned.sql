@@ -88,7 +88,7 @@ citibike_zoned as (
 citibike as (
     select
         {{ trip_columns('citibike', common + [
-            'trip_distance_km', 'bike_type', 'member_type', 'start_station_id', 'end_station_id'
+            'trip_distance_km', 'system', 'bike_type', 'member_type', 'start_station_id', 'end_station_id'
         ]) }}
     from citibike_zoned
 ),

@@ -168,10 +168,31 @@ def _archive(client, raw_dir, downloads_dir, source, month, urls, policy, progre
                 tried.append(f"{name} (no {month} inside)")
                 continue
             raise
+        files += _also_published(client, raw_dir, downloads_dir, source, month, urls, policy, progress)
         landed = _landed(source.name, month, result, files)
         landed.metadata = {**landed.metadata, "rows": _parquet_rows(files)}
         return landed
     raise DownloadError(f"no {source.name} archive for {month}: tried {', '.join(tried)}")
+
+
+def _also_published(client, raw_dir, downloads_dir, source, month, urls, policy, progress) -> list[Path]:
+    """The month's further archives (Jersey City's), each landed when published; a 404 is none."""
+    files: list[Path] = []
+    for url in urls.also_urls_for(source, month):
+        try:
+            result = download(
+                client,
+                url,
+                Path(downloads_dir) / source.folder / url.rsplit("/", 1)[-1],
+                validate.trip_zip,
+                urls=urls,
+                policy=policy,
+                progress=progress,
+            )
+        except NotFoundError:
+            continue
+        files += raw.land_csv_archive(result.path, raw_dir, source, month)
+    return files
 
 
 def _zones(client, raw_dir, downloads_dir, source, month, urls, policy, progress) -> Landed:

@@ -89,6 +89,12 @@ class SourceUrls:
                 patterns = yearly + [p for p in patterns if p not in yearly]
         return [pattern.format(**values) for pattern in patterns]
 
+    def also_urls_for(self, source: RawSource, month: str) -> list[str]:
+        """The month's further archives (``also_published``), landed beside the first when present."""
+        day = parse_month(month)
+        values = {"base": self.base(source), "month": month, "stamp": f"{day.year:04d}{day.month:02d}"}
+        return [pattern.format(**values) for pattern in source.also_published]
+
 
 def open_meteo_query(month: str) -> str:
     """Open-Meteo archive request for the month in UTC plus one day (local evening hours)."""

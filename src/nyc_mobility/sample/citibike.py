@@ -119,8 +119,16 @@ def _fmt(values: np.ndarray) -> np.ndarray:
     return np.char.replace(np.datetime_as_string(values, unit="ms"), "T", " ")
 
 
-def write_zip(table: pa.Table, month: str, folder: Path, max_rows_per_csv: int = 1_000_000) -> Path:
-    """Write ``YYYYMM-citibike-tripdata.csv.zip`` with one CSV per ``max_rows_per_csv`` rows.
+def write_zip(
+    table: pa.Table,
+    month: str,
+    folder: Path,
+    max_rows_per_csv: int = 1_000_000,
+    *,
+    jersey_city: pa.Table | None = None,
+) -> Path:
+    """Write ``YYYYMM-citibike-tripdata.csv.zip`` with one CSV per ``max_rows_per_csv`` rows (and
+    the Jersey City system's ``JC-YYYYMM-citibike-tripdata.csv`` when given).
 
     Like several real archives, it also carries a ``__MACOSX/`` resource-fork entry.
     """
@@ -135,11 +143,27 @@ def write_zip(table: pa.Table, month: str, folder: Path, max_rows_per_csv: int =
             sink = pa.BufferOutputStream()
             pacsv.write_csv(chunk, sink, options)
             archive.writestr(f"{stem}_{part + 1}.csv", sink.getvalue().to_pybytes())
+        if jersey_city is not None and jersey_city.num_rows:
+            sink = pa.BufferOutputStream()
+            pacsv.write_csv(jersey_city, sink, options)
+            archive.writestr(f"JC-{stem}.csv", sink.getvalue().to_pybytes())
         archive.writestr(f"__MACOSX/._{stem}_1.csv", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
     return path
 
 
 def write_published(folder: Path, sample: SampleMonth) -> Path:
-    """The month's ``YYYYMM-citibike-tripdata.csv.zip`` as published."""
+    """The month's ``YYYYMM-citibike-tripdata.csv.zip`` as published, with the trips from the
+    Jersey City and Hoboken stations as ``JC-YYYYMM-citibike-tripdata.csv`` (the Jersey City system
+    publishes that CSV in its own ``JC-`` archive; landed, the month holds the same files)."""
+    import pyarrow.compute as pc
+
     table = trips_table(sample.month, sample.hours, sample.scale, sample.rng)
-    return write_zip(table, sample.month, Path(folder), sample.max_rows_per_csv)
+    ids = table["start_station_id"]
+    jersey = pc.or_(pc.starts_with(ids, "JC"), pc.starts_with(ids, "HB"))
+    return write_zip(
+        table.filter(pc.invert(jersey)),
+        sample.month,
+        Path(folder),
+        sample.max_rows_per_csv,
+        jersey_city=table.filter(jersey),
+    )

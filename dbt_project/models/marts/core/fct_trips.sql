@@ -66,6 +66,7 @@ select
     t.is_street_hail,
     coalesce(pl.is_congestion_relief_zone, false) as is_congestion_zone_pickup,
     coalesce(dl.is_congestion_relief_zone, false) as is_congestion_zone_dropoff,
+    t.system,
     t.bike_type,
     t.member_type,
     t.start_station_id,

@@ -6,7 +6,8 @@
   DuckDB folds the case of names, so `Start Station ID` and `start station id` are one column;
   only the Title Case names spelled differently (`Trip Duration`, `Bike ID`, ...) need their own.
   Legacy `Subscriber` maps to member and `Customer` to casual. Station ids stay text
-  (`JC105`, `4953.04`).
+  (`JC105`, `4953.04`). `system` is `jersey_city` for the Jersey City system's own files (`JC-…`),
+  `nyc` otherwise.
 #}
 with raw as (
     {{ with_expected_columns(raw_source('citibike', 'tripdata'), [
@@ -26,6 +27,7 @@ typed as (
         filename as source_file,
         file_row_number as source_row_number,
         {{ source_month_of('filename') }} as source_month,
+        {{ citibike_system('filename') }} as system,
         case when ride_id is not null then 'v3' else 'legacy' end as source_schema,
         cast(ride_id as varchar) as ride_id,
         {{ parse_timestamps(['started_at', 'starttime', '"Start Time"']) }} as started_at,
