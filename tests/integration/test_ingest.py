@@ -24,7 +24,7 @@ from nyc_mobility.ingest.urls import SourceUrls
 from nyc_mobility.sample import write_source
 from nyc_mobility.sample.weather import response_for_month
 from nyc_mobility.settings import Settings
-from tests.conftest import build_in_process, query, scalar
+from tests.conftest import RUN_ONCE, build_in_process, query, scalar
 from tests.fake_hosts import Ok, Stall, Status, Truncate
 
 pytestmark = pytest.mark.integration
@@ -202,6 +202,7 @@ def _ingest(hosts, data_dir: Path, months: list[str], sources: str):
     )
 
 
+@RUN_ONCE  # a whole build of many months: version-independent, once is enough for CI's budget
 def test_ingest_lands_every_source_then_builds_with_reconciled_counts(official, real_data, tmp_path):
     hosts, weather_months = official
     data_dir = tmp_path / "data"
