@@ -120,6 +120,12 @@ def test_open_meteo_json_lands_and_an_error_body_is_refused_with_its_reason(tmp_
     assert (
         data / "raw" / "weather" / "month=2024-03" / "open_meteo_2024-03.json"
     ).read_bytes() == good.read_bytes()
+    wrong_month = _land(data, str(good), "--source", "weather", "--month", "2024-05")
+    assert (
+        wrong_month.exit_code == 1
+        and "not in 2024-05" in wrong_month.output
+        and str(good) in wrong_month.output
+    )
     bad = tmp_path / "error.json"
     bad.write_text(json.dumps({"error": True, "reason": "Parameter 'start_date' is out of allowed range"}))
     result = _land(data, str(bad), "--source", "weather", "--month", "2024-04")

@@ -120,9 +120,9 @@ def download(
             dest.unlink()  # a previous, invalid file: fetch it again
         else:
             return DownloadResult(url, dest, dest.stat().st_size, sha256_of(dest), True, 0, metadata)
-    from nyc_mobility.raw.landing import _missing_parents
+    from nyc_mobility.raw.landing import missing_parents
 
-    created = _missing_parents(dest.parent)
+    created = missing_parents(dest.parent)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     os.close(fd)

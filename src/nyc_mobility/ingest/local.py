@@ -19,7 +19,7 @@ from pathlib import Path
 from nyc_mobility import raw
 from nyc_mobility.ingest import validate
 from nyc_mobility.months import parse_month
-from nyc_mobility.raw.landing import readable_by_all, remove_empty
+from nyc_mobility.raw.landing import missing_parents, readable_by_all, remove_empty
 from nyc_mobility.raw.preflight import file_problem
 from nyc_mobility.sources import RawSource
 
@@ -99,7 +99,7 @@ def land_local(
             f"{folder} already holds {len(existing)} landed file(s): pass --replace to replace them"
         )
     scratch_parent = raw.source_dir(raw_dir, record)
-    created = [p for p in (scratch_parent, *scratch_parent.parents) if not p.exists()]
+    created = missing_parents(scratch_parent)
     scratch_parent.mkdir(parents=True, exist_ok=True)
     try:
         return _land_month(raw_dir, paths, record, month, existing, scratch_parent)
@@ -124,12 +124,12 @@ def _land_month(
         from nyc_mobility.raw.manifest import month_landing
 
         with month_landing(raw_dir, record, month, origin=ORIGIN) as target:
-            replaced = sorted(p.name for p in existing if p.name not in names)
             for path in staged:
                 readable_by_all(path)
                 path.replace(target / path.name)
-            for name in replaced:
-                (target / name).unlink(missing_ok=True)
+            for stale in existing:  # the month's old files these did not overwrite
+                if stale.name not in names:
+                    stale.unlink(missing_ok=True)
     landed = [folder / name for name in names]
     return LocalLanding(record.name, month, landed, _rows(landed, record), sorted(p.name for p in existing))
 
@@ -183,18 +183,21 @@ def _land_gzip_csv(path: Path, scratch: Path, record: RawSource, month: str) -> 
 
 
 def _month_problem(landed: Path, record: RawSource, month: str) -> str | None:
-    """A trip file most of whose parseable start times are in another month is the wrong month."""
+    """A trip file most of whose parseable start times are in another month, or a weather response
+    whose hours do not reach into the month, is the wrong month."""
+    if landed.suffix == ".json":
+        info = validate.open_meteo(landed)
+        first, last = info["first_timestamp"][:7], info["last_timestamp"][:7]
+        if not first <= month <= last:
+            return f"its hours run from {info['first_timestamp']} to {info['last_timestamp']}, not in {month}: is --month right?"
+        return None
     if landed.suffix != ".parquet" or not record.timestamp_columns:
         return None
     import duckdb
 
     con = duckdb.connect(config={"autoinstall_known_extensions": False})
     try:
-        names = {
-            r[0].lower(): r[0]
-            for r in con.execute("describe select * from read_parquet(?)", [str(landed)]).fetchall()
-        }
-        column = next((names[c.lower()] for c in record.timestamp_columns if c.lower() in names), None)
+        column = validate.timestamp_column(con, landed, record.timestamp_columns)
         if column is None:
             return None
         quoted = '"' + column.replace('"', '""') + '"'
@@ -230,11 +233,7 @@ def _land_zones(raw_dir: Path, paths: list[Path], record: RawSource) -> LocalLan
 
 
 def _rows(files: list[Path], record: RawSource) -> int | None:
-    if record.landed_suffix != ".parquet":
-        return None
-    import pyarrow.parquet as pq
-
-    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+    return validate.parquet_rows(files) if record.landed_suffix == ".parquet" else None
 
 
 __all__ = ["ORIGIN", "LocalLanding", "accepted", "land_local"]

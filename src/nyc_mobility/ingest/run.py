@@ -148,14 +148,8 @@ def _archive(client, raw_dir, downloads_dir, source, month, urls, policy, progre
     for url in urls.urls_for(source, month):
         name = url.rsplit("/", 1)[-1]
         try:
-            result = download(
-                client,
-                url,
-                Path(downloads_dir) / source.folder / name,
-                validate.trip_zip,
-                urls=urls,
-                policy=policy,
-                progress=progress,
+            result = _download_archive(
+                client, url, downloads_dir, source, validate.trip_zip, urls, policy, progress
             )
         except NotFoundError:
             tried.append(name)
@@ -170,9 +164,16 @@ def _archive(client, raw_dir, downloads_dir, source, month, urls, policy, progre
             raise
         files += _also_published(client, raw_dir, downloads_dir, source, month, urls, policy, progress)
         landed = _landed(source.name, month, result, files)
-        landed.metadata = {**landed.metadata, "rows": _parquet_rows(files)}
+        landed.metadata = {**landed.metadata, "rows": validate.parquet_rows(files)}
         return landed
     raise DownloadError(f"no {source.name} archive for {month}: tried {', '.join(tried)}")
+
+
+def _download_archive(client, url, downloads_dir, source, check, urls, policy, progress) -> DownloadResult:
+    """A published archive, downloaded under ``downloads/<folder>/`` by its published name (kept
+    there: a re-run finds it and skips the download)."""
+    dest = Path(downloads_dir) / source.folder / url.rsplit("/", 1)[-1]
+    return download(client, url, dest, check, urls=urls, policy=policy, progress=progress)
 
 
 def _also_published(client, raw_dir, downloads_dir, source, month, urls, policy, progress) -> list[Path]:
@@ -180,14 +181,8 @@ def _also_published(client, raw_dir, downloads_dir, source, month, urls, policy,
     files: list[Path] = []
     for url in urls.also_urls_for(source, month):
         try:
-            result = download(
-                client,
-                url,
-                Path(downloads_dir) / source.folder / url.rsplit("/", 1)[-1],
-                validate.trip_zip,
-                urls=urls,
-                policy=policy,
-                progress=progress,
+            result = _download_archive(
+                client, url, downloads_dir, source, validate.trip_zip, urls, policy, progress
             )
         except NotFoundError:
             continue
@@ -213,14 +208,8 @@ def _zones(client, raw_dir, downloads_dir, source, month, urls, policy, progress
     shapefile = raw.zone_shapes_path(raw_dir)
     shapes_skipped = shapefile.exists()
     if not shapes_skipped:
-        shapes = download(
-            client,
-            shapes_url,
-            Path(downloads_dir) / source.folder / shapes_url.rsplit("/", 1)[-1],
-            validate.shapes_zip,
-            urls=urls,
-            policy=policy,
-            progress=progress,
+        shapes = _download_archive(
+            client, shapes_url, downloads_dir, source, validate.shapes_zip, urls, policy, progress
         )
         raw.land_zone_shapes(shapes.path, raw_dir)
     landed = _landed(source.name, None, lookup, [lookup.path, shapefile])
@@ -229,9 +218,3 @@ def _zones(client, raw_dir, downloads_dir, source, month, urls, policy, progress
 
 
 _LANDERS = {"file": _single, "csv_archive": _archive, "zones": _zones}
-
-
-def _parquet_rows(files: list[Path]) -> int:
-    import pyarrow.parquet as pq
-
-    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)

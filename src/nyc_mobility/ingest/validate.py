@@ -42,16 +42,28 @@ def parquet(path: Path, timestamp_columns: str | Sequence[str] = ()) -> dict[str
     return info
 
 
+def parquet_rows(files: Sequence[Path]) -> int:
+    """Rows of landed parquet files, from their footers."""
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+
+
+def timestamp_column(con, path: Path, spellings: Sequence[str]) -> str | None:
+    """The first of ``spellings`` (case-insensitive) the parquet file has, as the file spells it."""
+    names = {
+        row[0].lower(): row[0]
+        for row in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()
+    }
+    return next((names[c.lower()] for c in spellings if c.lower() in names), None)
+
+
 def _date_range(path: Path, spellings: tuple[str, ...]) -> dict[str, Any]:
     import duckdb
 
     con = duckdb.connect(config={"autoinstall_known_extensions": False})
     try:
-        names = {
-            row[0].lower(): row[0]
-            for row in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()
-        }
-        column = next((names[c.lower()] for c in spellings if c.lower() in names), None)
+        column = timestamp_column(con, path, spellings)
         if column is None:
             return {}
         quoted = '"' + column.replace('"', '""') + '"'

@@ -42,7 +42,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
     A folder created for ``target`` is removed again when nothing was landed in it.
     """
-    created = _missing_parents(target.parent)
+    created = missing_parents(target.parent)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -59,7 +59,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
             remove_empty(created)
 
 
-def _missing_parents(folder: Path) -> list[Path]:
+def missing_parents(folder: Path) -> list[Path]:
     """The folders ``mkdir(parents=True)`` would create for ``folder``, deepest first."""
     missing = []
     while not folder.exists() and folder != folder.parent:
