@@ -56,7 +56,7 @@ def sample_months_to_land(settings: Settings) -> list[str]:
     return [
         month
         for month in planned_months(settings.raw_dir)
-        if any(month not in on_disk[source.name] for source in sample_sources())
+        if any(month not in on_disk[source.name] for source in sample_sources(month))
     ]
 
 

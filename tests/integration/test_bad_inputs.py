@@ -49,7 +49,8 @@ def _file_cases() -> dict[str, tuple[str, str, bytes, str]]:
     renamed = pa.Table.from_pylist([yellow_row(0)], schema=YELLOW_SCHEMA).rename_columns(
         ["pickup_time" if n == "tpep_pickup_datetime" else n for n in YELLOW_SCHEMA.names]
     )
-    fhv_cut = pa.table({"dispatching_base_num": ["B00013"], "pickup_datetime": [datetime(2024, 11, 1)]})
+    # 2015-2016 FHV files publish no drop-off (a valid era); none publishes no pickup time
+    fhv_cut = pa.table({"dispatching_base_num": ["B00013"], "dropOff_datetime": [datetime(2024, 11, 1)]})
     bike_cut = pa.table({"ride_id": ["x"], "started_at": ["2024-11-01 08:00:00"]})
 
     def table_bytes(table: pa.Table) -> bytes:
@@ -93,11 +94,11 @@ def _file_cases() -> dict[str, tuple[str, str, bytes, str]]:
             table_bytes(renamed),
             "tpep_pickup_datetime / pickup_datetime",
         ),
-        "FHV without its dropoff column": (
+        "FHV without its pickup time column": (
             "tlc_fhv",
             "fhv_tripdata_2024-11.parquet",
             table_bytes(fhv_cut),
-            "dropOff_datetime",
+            "pickup_datetime / Pickup_date",
         ),
         "Citi Bike without coordinates": (
             "citibike",

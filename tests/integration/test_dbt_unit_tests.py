@@ -1,4 +1,4 @@
-"""The project's dbt unit tests (validity rules, the daylight-saving hours of the local weather hour)
+"""The project's dbt unit tests (validity rules, the eras' columns, the daylight-saving hours of the local weather hour)
 pass, and fail when the logic they guard is broken (a mutated copy of the project)."""
 
 from __future__ import annotations
@@ -60,6 +60,13 @@ def test_unit_tests_pass_on_an_empty_warehouse(tmp_path):
             "cast(timezone('{{ var(\"local_timezone\") }}', cast(observed_at_utc as timestamp) at time zone 'UTC') as timestamp)",
             "cast(observed_at_utc as timestamp)",
             "weather_local_hour",
+        ),
+        # the 2009-2014 text payment types no longer mapped to their codes
+        (
+            "macros/staging/payment_type_code.sql",
+            "when {{ text }} like 'CA%' or {{ text }} = 'CSH' then 2",
+            "",
+            "yellow_2009_to_2014_columns",
         ),
         # legacy rider types no longer mapped
         (

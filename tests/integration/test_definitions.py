@@ -44,7 +44,13 @@ def test_every_dbt_model_is_an_asset_grouped_by_layer(defs):
         k for k, g in groups.items() if g in {"staging", "intermediate", "marts", "semantic", "quality"}
     }
     assert models - {"semantic/kpi_daily"} == set(dbt_model_names())
-    assert len(models) == 23
+    assert len(models) == 24
+    # the Python models that read the zone shapes (not a dbt source) depend on them
+    from nyc_mobility.assets.raw import ZONE_SHAPES_KEY
+
+    for model in ("int_citibike__station_zones", "int_tlc__coordinate_zones"):
+        assert groups[model] == "intermediate"
+        assert ZONE_SHAPES_KEY in graph.get(dg.AssetKey(model)).parent_keys, model
 
 
 def dbt_model_names() -> list[str]:

@@ -1,7 +1,9 @@
 """`nyc-mobility land`: local files of every accepted kind land with ingest's checks, all or nothing.
 
 Counts are reconciled with plain DuckDB over the original bytes; bad files are refused naming the
-file, and the raw folder is byte-for-byte what it was (no half month, no scratch left behind).
+file, and the raw folder is byte-for-byte what it was (no half month, no scratch left behind). The
+build of landed real files (the 2020-07 legacy CSV, a zipped JC CSV) is in test_eras.py, in the one
+warehouse of every era.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from typer.testing import CliRunner
 
 from nyc_mobility.cli import app
 from nyc_mobility.raw.manifest import read_manifest
-from tests.conftest import RUN_ONCE, build_in_process, query, scalar
 
 LEGACY = "tlc_yellow/yellow_tripdata_2020-07_265rows_legacy_csv.csv"
 
@@ -236,44 +237,3 @@ def test_usage_errors_are_one_line(tmp_path, real_data):
     bad_month = _land(data, legacy, "--source", "yellow", "--month", "2020-7")
     assert bad_month.exit_code == 2 and "expected YYYY-MM" in bad_month.output
     assert not data.exists() or not any(data.rglob("*.parquet"))
-
-
-@RUN_ONCE
-def test_landed_files_of_two_eras_build_with_reconciled_counts(real_data, tmp_path):
-    """The done-when: the real 2020-07 legacy CSV and a JC CSV zipped here, landed and built."""
-    from nyc_mobility.sample import land_source
-    from nyc_mobility.settings import Settings
-
-    data = tmp_path / "data"
-    legacy = real_data / LEGACY
-    assert _land(data, str(legacy), "--source", "yellow", "--month", "2020-07").exit_code == 0
-    jc = real_data / "citibike" / "JC-202102-citibike-tripdata.csv"
-    archive = _zip(tmp_path / "JC-202102-citibike-tripdata.csv.zip", {jc.name: jc})
-    assert _land(data, str(archive), "--source", "citibike", "--month", "2021-02").exit_code == 0
-    zones = real_data / "tlc_zones"
-    shapes = _zip(
-        tmp_path / "taxi_zones.zip", {p.name: p for p in (zones / "taxi_zones_shapefile").iterdir()}
-    )
-    assert _land(data, str(zones / "taxi_zone_lookup.csv"), str(shapes), "--source", "zones").exit_code == 0
-    for month in ("2020-07", "2021-02"):  # weather from the generator (the file ingest lands)
-        land_source(data / "raw", month, "weather", scale=0.001)
-    settings = Settings(data_dir=data, data_origin="official")
-    build = build_in_process(settings)
-    assert build.result.success
-    db = settings.warehouse_path
-    assert scalar(
-        db, "select count(*) from stg_tlc__yellow_taxi where source_month = '2020-07'"
-    ) == _csv_rows(legacy)
-    assert scalar(db, "select count(*) from stg_citibike__trips where source_month = '2021-02'") == _csv_rows(
-        jc
-    )
-    valid = scalar(
-        db, "select count(*) from stg_tlc__yellow_taxi where source_month = '2020-07' and is_valid"
-    )
-    assert scalar(db, "select count(*) from fct_trips where mode = 'yellow_taxi'") == valid > 0
-    # Jersey City stations lie across the Hudson: outside NYC, never a wrong NYC zone
-    boroughs = dict(
-        query(db, "select pickup_borough, count(*) from fct_trips where mode = 'citibike' group by 1")
-    )
-    assert boroughs.get("Outside NYC", 0) > 0.9 * sum(boroughs.values())
-    assert query(db, "select distinct system from fct_trips where mode = 'citibike'") == [("jersey_city",)]

@@ -274,7 +274,8 @@ def test_the_build_is_one_run_over_the_landed_months_as_partitions(sample_build)
         for m in [m.materialization]
         if m.partition is not None
     }
-    assert partitions == {(key, month) for key in ("fct_trips", "int_trips__unioned") for month in months}
+    monthly = ("fct_trips", "int_trips__unioned", "int_tlc__coordinate_zones")
+    assert partitions == {(key, month) for key in monthly for month in months}
 
 
 def test_duplicate_records_are_quarantined_once_and_the_first_copy_is_a_trip(sample_build):

@@ -130,3 +130,100 @@ def test_zone_table_matches_the_published_layout():
     assert len(table) == 265
     assert table[131] == (132, "Queens", "JFK Airport", "Airports")
     assert table[42][:3] == (43, "Manhattan", "Central Park")
+
+
+@pytest.mark.parametrize(
+    ("source", "month", "columns", "absent"),
+    [
+        (
+            "yellow",
+            "2009-06",
+            [
+                "vendor_name",
+                "Trip_Pickup_DateTime",
+                "Start_Lon",
+                "End_Lat",
+                "Payment_Type",
+                "Fare_Amt",
+                "surcharge",
+                "Total_Amt",
+            ],
+            ["PULocationID", "improvement_surcharge"],
+        ),
+        (
+            "yellow",
+            "2012-03",
+            [
+                "vendor_id",
+                "pickup_datetime",
+                "pickup_longitude",
+                "dropoff_latitude",
+                "rate_code",
+                "surcharge",
+                "payment_type",
+            ],
+            ["PULocationID", "tpep_pickup_datetime"],
+        ),
+        (
+            "yellow",
+            "2016-06",
+            ["VendorID", "tpep_pickup_datetime", "pickup_longitude", "RateCodeID", "improvement_surcharge"],
+            ["PULocationID", "congestion_surcharge"],
+        ),
+        ("yellow", "2016-07", ["PULocationID", "DOLocationID"], ["pickup_longitude"]),
+        (
+            "green",
+            "2014-05",
+            [
+                "lpep_pickup_datetime",
+                "Lpep_dropoff_datetime",
+                "Pickup_longitude",
+                "Dropoff_latitude",
+                "Total_amount",
+                "Trip_type",
+            ],
+            ["PULocationID", "improvement_surcharge"],
+        ),
+        ("green", "2016-07", ["PULocationID"], ["Pickup_longitude"]),
+        (
+            "fhv",
+            "2015-06",
+            ["Dispatching_base_num", "Pickup_date", "locationID"],
+            ["dropOff_datetime", "DropOff_datetime"],
+        ),
+        (
+            "fhv",
+            "2018-06",
+            ["Pickup_DateTime", "DropOff_datetime", "PUlocationID", "Dispatching_base_number"],
+            ["Affiliated_base_number"],
+        ),
+    ],
+)
+def test_the_sample_writes_each_era_in_its_published_columns(tmp_path, source, month, columns, absent):
+    import pyarrow.parquet as pq
+
+    from nyc_mobility.sample import write_source
+
+    names = pq.read_schema(write_source(tmp_path, month, source, scale=0.001)).names
+    assert set(columns) <= set(names), names
+    assert not set(absent) & set(names)
+
+
+def test_era_coordinates_keep_published_duplicates_identical_and_carry_the_real_defects(tmp_path):
+    import duckdb
+
+    from nyc_mobility.sample import write_source
+
+    path = write_source(tmp_path, "2013-04", "yellow", scale=0.01)
+    con = duckdb.connect()
+    total, zero, swapped, far = con.execute(
+        f"select count(*), count(*) filter (where pickup_latitude = 0 and pickup_longitude = 0),"
+        f" count(*) filter (where pickup_latitude < -70), count(*) filter (where pickup_latitude between 1 and 10)"
+        f" from '{path}'"
+    ).fetchall()[0]
+    assert zero > 0 and swapped > 0 and far > 0 and zero + swapped + far < 0.05 * total
+    # records published twice (every column equal) are still twice the same record, coordinates included
+    duplicated = con.execute(
+        f"select count(*) - (select count(*) from (select distinct * from '{path}')) from '{path}'"
+    ).fetchall()[0][0]
+    assert duplicated > 0

@@ -2,13 +2,16 @@
   The one shape of a trip record in int_trips__unioned, whatever its mode: each mode's branch
   names the columns it has (as expressions, or `passthrough` for columns of the same name) and
   every other column is a typed NULL, so adding a column or a mode is one edit here and one in
-  the branch that has it. Types are the engine-neutral SQL names.
+  the branch that has it (`exprs_also`: expressions shared by several branches; `alias`: the
+  relation the passthrough columns come from when the branch joins). Types are the engine-neutral
+  SQL names.
 #}
 {% macro trip_column_types() -%}
     {{ return([
         ('source_month', 'varchar'), ('source_file', 'varchar'), ('source_row_number', 'bigint'),
         ('pickup_at', 'timestamp'), ('dropoff_at', 'timestamp'), ('trip_duration_minutes', 'double'),
         ('trip_distance_km', 'double'), ('pickup_location_id', 'integer'), ('dropoff_location_id', 'integer'),
+        ('pickup_location_basis', 'varchar'), ('dropoff_location_basis', 'varchar'),
         ('passenger_count', 'integer'), ('payment_type', 'integer'), ('fare_amount', 'double'),
         ('tip_amount', 'double'), ('tolls_amount', 'double'), ('congestion_surcharge_amount', 'double'),
         ('airport_fee_amount', 'double'), ('cbd_congestion_fee_amount', 'double'), ('total_amount', 'double'),
@@ -21,9 +24,9 @@
     ]) }}
 {%- endmacro %}
 
-{% macro trip_columns(mode, passthrough=[], exprs={}) -%}
+{% macro trip_columns(mode, passthrough=[], exprs={}, exprs_also={}, alias=none) -%}
     '{{ mode }}' as mode,
     {%- for name, type in trip_column_types() %}
-        {% if name in exprs %}{{ exprs[name] }}{% elif name in passthrough %}{{ name }}{% else %}cast(null as {{ type }}){% endif %} as {{ name }}{{ "," if not loop.last }}
+        {% if name in exprs_also %}{{ exprs_also[name] }}{% elif name in exprs %}{{ exprs[name] }}{% elif name in passthrough %}{{ alias ~ '.' if alias }}{{ name }}{% else %}cast(null as {{ type }}){% endif %} as {{ name }}{{ "," if not loop.last }}
     {%- endfor %}
 {%- endmacro %}

@@ -18,7 +18,10 @@ from nyc_mobility.project import dbt_project, installed_script
 from nyc_mobility.settings import Settings
 
 # Files a dbt Python model reads that are not dbt sources (DuckDB cannot read a shapefile).
-EXTRA_DEPS = {dg.AssetKey("int_citibike__station_zones"): ZONE_SHAPES_KEY}
+EXTRA_DEPS = {
+    dg.AssetKey("int_citibike__station_zones"): ZONE_SHAPES_KEY,
+    dg.AssetKey("int_tlc__coordinate_zones"): ZONE_SHAPES_KEY,
+}
 
 
 class NycMobilityTranslator(DagsterDbtTranslator):

@@ -48,9 +48,14 @@ def _rng(seed: int, month: str, source: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(f"{month}/{source}".encode())])
 
 
-def sample_sources() -> list[RawSource]:
-    """The monthly sources the sample writes (those with a sample writer in the registry)."""
-    return [source for source in sources.monthly() if source.sample_writer]
+def sample_sources(month: str | None = None) -> list[RawSource]:
+    """The monthly sources the sample writes (those with a sample writer in the registry); with a
+    month, those that publish it (no Citi Bike before 2013-06, no HVFHV before 2019-02...)."""
+    return [
+        source
+        for source in sources.monthly()
+        if source.sample_writer and (month is None or not source.first_month or source.first_month <= month)
+    ]
 
 
 def _writer(source: RawSource) -> Callable[[Path, SampleMonth], Path]:
@@ -102,7 +107,7 @@ def write_published(
         source.name: write_source(
             folder, month, source.name, scale=scale, seed=seed, max_rows_per_csv=max_rows_per_csv
         )
-        for source in sample_sources()
+        for source in sample_sources(month)
     }
     return PublishedMonth(month=month, files=files)
 
@@ -189,7 +194,7 @@ def generate(
     result = SampleResult(months=months)
     result.landed[raw.zones_source().name] = land_zones(raw_dir)
     for month in months:
-        for source in sample_sources():
+        for source in sample_sources(month):
             landed = land_source(
                 raw_dir, month, source.name, scale=scale, seed=seed, max_rows_per_csv=max_rows_per_csv
             )

@@ -116,5 +116,8 @@ def green_table(sample: SampleMonth) -> pa.Table:
 
 
 def write_green(folder: Path, sample: SampleMonth) -> Path:
-    """``green_tripdata_YYYY-MM.parquet`` as published."""
-    return write_parquet(green_table(sample), Path(folder) / f"green_tripdata_{sample.month}.parquet")
+    """``green_tripdata_YYYY-MM.parquet`` as published, in the columns of the month's era."""
+    from nyc_mobility.sample.eras import green_for_era
+
+    table = green_for_era(green_table(sample), sample.month)
+    return write_parquet(table, Path(folder) / f"green_tripdata_{sample.month}.parquet")

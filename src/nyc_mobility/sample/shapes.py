@@ -18,9 +18,12 @@ from nyc_mobility.sample.citibike import AREAS
 from nyc_mobility.sample.zones import zones_by_borough
 
 CELL_DEGREES = 0.012
+# cell edges sit half a 4-decimal step off the lattice, so no rounded coordinate lies on an edge
+# (a point on an edge has no one right zone; real zone borders are not on a lattice either)
+EDGE_OFFSET = 0.00005
 
 
-def _cells() -> list[tuple[int, str, list[tuple[float, float]]]]:
+def zone_cells() -> list[tuple[int, str, list[tuple[float, float]]]]:
     """(LocationID, borough, lon/lat ring) for every grid cell of every NYC area."""
     by_borough = zones_by_borough()
     cells = []
@@ -28,8 +31,8 @@ def _cells() -> list[tuple[int, str, list[tuple[float, float]]]]:
         if style != "nyc":
             continue
         ids = by_borough[area]
-        lats = np.arange(lat0 - CELL_DEGREES, lat1 + CELL_DEGREES, CELL_DEGREES)
-        lngs = np.arange(lng0 - CELL_DEGREES, lng1 + 0.05 + CELL_DEGREES, CELL_DEGREES)
+        lats = np.arange(lat0 - CELL_DEGREES, lat1 + CELL_DEGREES, CELL_DEGREES) + EDGE_OFFSET
+        lngs = np.arange(lng0 - CELL_DEGREES, lng1 + 0.05 + CELL_DEGREES, CELL_DEGREES) + EDGE_OFFSET
         k = 0
         for la in lats:
             for lo in lngs:
@@ -56,7 +59,7 @@ def write_taxi_zones_zip(path: Path) -> Path:
         writer.field("zone", "C", 254)
         writer.field("LocationID", "N", 4)
         writer.field("borough", "C", 254)
-        for object_id, (location_id, borough, ring) in enumerate(_cells(), start=1):
+        for object_id, (location_id, borough, ring) in enumerate(zone_cells(), start=1):
             xs, ys = to_feet.transform([p[0] for p in ring], [p[1] for p in ring])
             # shapefile outer rings run clockwise
             writer.poly([list(zip(xs, ys, strict=True))[::-1]])

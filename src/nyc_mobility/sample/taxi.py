@@ -1,4 +1,5 @@
-"""Yellow-taxi and FHV trip records as the TLC publishes them (parquet, official names and types)."""
+"""Yellow-taxi and FHV trip records as the TLC publishes them (parquet, official names and types;
+earlier months in their era's columns, see :mod:`nyc_mobility.sample.eras`)."""
 
 from __future__ import annotations
 
@@ -238,12 +239,16 @@ def write_parquet(table: pa.Table, path: Path) -> Path:
 
 
 def write_yellow(folder: Path, sample: SampleMonth) -> Path:
-    """``yellow_tripdata_YYYY-MM.parquet`` as published."""
-    table = yellow_table(sample.month, sample.hours, sample.scale, sample.rng)
+    """``yellow_tripdata_YYYY-MM.parquet`` as published, in the columns of the month's era."""
+    from nyc_mobility.sample.eras import yellow_for_era
+
+    table = yellow_for_era(yellow_table(sample.month, sample.hours, sample.scale, sample.rng), sample.month)
     return write_parquet(table, Path(folder) / f"yellow_tripdata_{sample.month}.parquet")
 
 
 def write_fhv(folder: Path, sample: SampleMonth) -> Path:
-    """``fhv_tripdata_YYYY-MM.parquet`` as published."""
-    table = fhv_table(sample.month, sample.hours, sample.scale, sample.rng)
+    """``fhv_tripdata_YYYY-MM.parquet`` as published, in the columns of the month's era."""
+    from nyc_mobility.sample.eras import fhv_for_era
+
+    table = fhv_for_era(fhv_table(sample.month, sample.hours, sample.scale, sample.rng), sample.month)
     return write_parquet(table, Path(folder) / f"fhv_tripdata_{sample.month}.parquet")

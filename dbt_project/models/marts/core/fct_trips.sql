@@ -40,6 +40,8 @@ select
     t.trip_distance_km / 1.609344 as trip_distance_miles,
     t.pickup_location_id,
     t.dropoff_location_id,
+    t.pickup_location_basis,
+    t.dropoff_location_basis,
     coalesce(pl.borough, 'Unknown') as pickup_borough,
     coalesce(dl.borough, 'Unknown') as dropoff_borough,
     t.passenger_count,

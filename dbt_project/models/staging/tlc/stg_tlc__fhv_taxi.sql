@@ -6,8 +6,9 @@
 #}
 with raw as (
     {{ with_expected_columns(raw_source('tlc', 'fhv_tripdata'), [
-        'dispatching_base_num', 'pickup_datetime', 'dropOff_datetime', 'PUlocationID',
-        'DOlocationID', 'SR_Flag', 'Affiliated_base_number'
+        'dispatching_base_num', 'Dispatching_base_number', 'pickup_datetime', 'Pickup_date',
+        'dropOff_datetime', 'PUlocationID', 'locationID', 'DOlocationID', 'SR_Flag',
+        'Affiliated_base_number'
     ]) }}
 ),
 
@@ -16,11 +17,12 @@ typed as (
         filename as source_file,
         file_row_number as source_row_number,
         {{ source_month_of('filename') }} as source_month,
-        upper(trim(cast(dispatching_base_num as varchar))) as dispatching_base_number,
+        upper(trim(cast(coalesce(cast(dispatching_base_num as varchar), cast("Dispatching_base_number" as varchar)) as varchar)))
+            as dispatching_base_number,
         upper(trim(cast("Affiliated_base_number" as varchar))) as affiliated_base_number,
-        {{ parse_timestamp('pickup_datetime') }} as pickup_at,
+        {{ parse_timestamps(['pickup_datetime', '"Pickup_date"']) }} as pickup_at,
         {{ parse_timestamp('"dropOff_datetime"') }} as dropoff_at,
-        try_cast(try_cast("PUlocationID" as double) as integer) as pickup_location_id,
+        {{ coalesce_integer(['"PUlocationID"', '"locationID"']) }} as pickup_location_id,
         try_cast(try_cast("DOlocationID" as double) as integer) as dropoff_location_id,
         coalesce(try_cast(try_cast("SR_Flag" as double) as integer), 0) = 1 as is_shared_ride
     from raw
@@ -36,7 +38,7 @@ measured as (
 select
     *,
     case
-        {{ trip_validity_rules('pickup_at', 'dropoff_at', 'trip_duration_minutes') }}
+        {{ trip_validity_rules('pickup_at', 'dropoff_at', 'trip_duration_minutes', dropoff_optional=true) }}
         {{ duplicate_record_rule([
             'dispatching_base_number', 'pickup_at', 'dropoff_at', 'pickup_location_id',
             'dropoff_location_id', 'affiliated_base_number'

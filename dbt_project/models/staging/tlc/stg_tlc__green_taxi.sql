@@ -2,12 +2,15 @@
   One row per published green-taxi (street-hail livery) record: the yellow-taxi columns with
   `lpep_*` timestamps, `trip_type` (1 street hail, 2 dispatch) and the e-hail fee (null in every
   file since 2019), no airport fee. Invalid records are kept and flagged with the first reason
-  that applies, by the same rules as yellow taxis.
+  that applies, by the same rules as yellow taxis. From 2013-08 to 2016-06 the files publish
+  coordinates (`Pickup_longitude`, ...) instead of zone ids; they are kept and int_trips__unioned
+  gives them their zone.
 #}
 with raw as (
     {{ with_expected_columns(raw_source('tlc', 'green_tripdata'), [
         'VendorID', 'lpep_pickup_datetime', 'lpep_dropoff_datetime', 'store_and_fwd_flag',
-        'RatecodeID', 'PULocationID', 'DOLocationID', 'passenger_count', 'trip_distance',
+        'RatecodeID', 'PULocationID', 'DOLocationID', 'pickup_longitude', 'pickup_latitude',
+        'dropoff_longitude', 'dropoff_latitude', 'passenger_count', 'trip_distance',
         'fare_amount', 'extra', 'mta_tax', 'tip_amount', 'tolls_amount', 'ehail_fee',
         'improvement_surcharge', 'total_amount', 'payment_type', 'trip_type',
         'congestion_surcharge', 'cbd_congestion_fee'
@@ -28,7 +31,11 @@ typed as (
         cast(store_and_fwd_flag as varchar) as store_and_fwd_flag,
         {{ coalesce_integer(['"PULocationID"']) }} as pickup_location_id,
         {{ coalesce_integer(['"DOLocationID"']) }} as dropoff_location_id,
-        {{ coalesce_integer(['payment_type']) }} as payment_type,
+        {{ coalesce_as(['pickup_longitude'], 'double') }} as pickup_longitude,
+        {{ coalesce_as(['pickup_latitude'], 'double') }} as pickup_latitude,
+        {{ coalesce_as(['dropoff_longitude'], 'double') }} as dropoff_longitude,
+        {{ coalesce_as(['dropoff_latitude'], 'double') }} as dropoff_latitude,
+        {{ payment_type_code(['payment_type']) }} as payment_type,
         {{ coalesce_integer(['trip_type']) }} as trip_type,
         try_cast(fare_amount as double) as fare_amount,
         try_cast(extra as double) as extra_amount,
@@ -61,8 +68,8 @@ select
         ]) }}
         {{ duplicate_record_rule([
             'vendor_id', 'pickup_at', 'dropoff_at', 'passenger_count', 'trip_distance_miles',
-            'rate_code_id', 'pickup_location_id', 'dropoff_location_id', 'payment_type',
-            'trip_type', 'fare_amount', 'tip_amount', 'total_amount'
+            'rate_code_id', 'pickup_location_id', 'dropoff_location_id', 'pickup_longitude',
+            'pickup_latitude', 'dropoff_longitude', 'dropoff_latitude', 'payment_type', 'trip_type', 'fare_amount', 'tip_amount', 'total_amount'
         ]) }}
     end as invalid_reason,
     invalid_reason is null as is_valid

@@ -1,0 +1,35 @@
+{#
+  The TLC payment type code (1 credit card, 2 cash, 3 no charge, 4 dispute, 5 unknown) from any of
+  its published spellings: the code itself (1, 1.0, '1'; 2015 on) or, in 2009-2014 files, text
+  whose spelling changed month to month (`Credit`, `CREDIT`, `CRE`, `CRD`, `Cash`, `CASH`, `CAS`,
+  `CSH`, `No Charge`, `NOC`, `No `, `Dispute`, `DIS`, `UNK`, `NA`). Anything else is NULL.
+#}
+{% macro payment_type_code(columns) -%}
+    {%- set text -%}
+        upper(trim(cast(coalesce({% for c in columns %}cast({{ c }} as varchar){{ ", " if not loop.last }}{% endfor %}) as varchar)))
+    {%- endset -%}
+    coalesce(
+        {{ coalesce_integer(columns) }},
+        case
+            when {{ text }} like 'CR%' then 1
+            when {{ text }} like 'CA%' or {{ text }} = 'CSH' then 2
+            when {{ text }} like 'NO%' then 3
+            when {{ text }} like 'DI%' then 4
+            when {{ text }} like 'UN%' or {{ text }} = 'NA' then 5
+        end
+    )
+{%- endmacro %}
+
+{#
+  The TLC vendor code (1 Creative Mobile Technologies, 2 VeriFone / Curb, ...) from its number or,
+  in 2009-2014 files, its name: `CMT` is 1, `VTS` (VeriFone) 2; `DDS` (Digital Dispatch Systems,
+  gone by 2015) has no code and stays NULL.
+#}
+{% macro vendor_code(columns) -%}
+    coalesce(
+        {{ coalesce_integer(columns) }},
+        case upper(trim(cast(coalesce({% for c in columns %}cast({{ c }} as varchar){{ ", " if not loop.last }}{% endfor %}) as varchar)))
+            when 'CMT' then 1 when 'VTS' then 2
+        end
+    )
+{%- endmacro %}
