@@ -80,9 +80,14 @@ TRIPS = {
     "distance_miles": "sum(trip_distance_miles)",
     "duration_hours": "sum(trip_duration_minutes / 60.0)",
     "duration_minutes": "sum(trip_duration_minutes)",
-    "avg_trip_distance_km": "sum(trip_distance_km) / count(*)",
-    "avg_trip_duration_minutes": "sum(trip_duration_minutes) / count(*)",
-    "avg_speed_kmh": "sum(trip_distance_km) / nullif(sum(trip_duration_minutes / 60.0), 0)",
+    "timed_trips": "count(*) filter (where trip_duration_minutes is not null)",
+    "distanced_trips": "count(*) filter (where trip_distance_km is not null)",
+    "distanced_duration_hours": "sum(trip_duration_minutes / 60.0) filter (where trip_distance_km is not null)",
+    "avg_trip_distance_km": "sum(trip_distance_km) / count(trip_distance_km)",
+    "avg_trip_duration_minutes": "sum(trip_duration_minutes) / count(trip_duration_minutes)",
+    "avg_speed_kmh": (
+        "sum(trip_distance_km) / nullif(sum(trip_duration_minutes / 60.0) filter (where trip_distance_km is not null), 0)"
+    ),
     "median_trip_duration_minutes": "quantile_cont(trip_duration_minutes, 0.5)",
     "p90_trip_duration_minutes": "quantile_cont(trip_duration_minutes, 0.9)",
     "median_trip_distance_km": "quantile_cont(trip_distance_km, 0.5)",
