@@ -98,6 +98,14 @@ class RawSource:
 
 _TLC_DOC = "TLC trip records, monthly parquet as published"
 
+
+def _tlc_patterns(name: str) -> tuple[str, ...]:
+    """The published parquet first; the CSV forms older mirrors and archives serve after it."""
+    return tuple(
+        f"{{base}}/trip-data/{name}_tripdata_{{month}}{suffix}" for suffix in (".parquet", ".csv.gz", ".csv")
+    )
+
+
 _BUILT_IN = (
     RawSource(
         name="yellow",
@@ -107,7 +115,7 @@ _BUILT_IN = (
         dbt_table="yellow_tripdata",
         staging_model="stg_tlc__yellow_taxi",
         host="tlc",
-        url_patterns=("{base}/trip-data/yellow_tripdata_{month}.parquet",),
+        url_patterns=_tlc_patterns("yellow"),
         mode="yellow_taxi",
         mode_label="Yellow taxi",
         # Eras: 2009 (Trip_Pickup_DateTime, Start_Lon...), 2010-2014 (pickup_datetime,
@@ -133,7 +141,7 @@ _BUILT_IN = (
         dbt_table="fhv_tripdata",
         staging_model="stg_tlc__fhv_taxi",
         host="tlc",
-        url_patterns=("{base}/trip-data/fhv_tripdata_{month}.parquet",),
+        url_patterns=_tlc_patterns("fhv"),
         mode="fhv",
         mode_label="For-hire vehicle",
         # 2015-2016 publish Pickup_date and locationID and no drop-off; 2017 on the drop-off too.
@@ -153,7 +161,7 @@ _BUILT_IN = (
         dbt_table="fhvhv_tripdata",
         staging_model="stg_tlc__hvfhv_trips",
         host="tlc",
-        url_patterns=("{base}/trip-data/fhvhv_tripdata_{month}.parquet",),
+        url_patterns=_tlc_patterns("fhvhv"),
         mode="hvfhv",
         mode_label="High-volume for-hire (Uber, Lyft, Via, Juno)",
         timestamp_columns=("pickup_datetime",),
@@ -175,7 +183,7 @@ _BUILT_IN = (
         dbt_table="green_tripdata",
         staging_model="stg_tlc__green_taxi",
         host="tlc",
-        url_patterns=("{base}/trip-data/green_tripdata_{month}.parquet",),
+        url_patterns=_tlc_patterns("green"),
         mode="green_taxi",
         mode_label="Green taxi",
         timestamp_columns=("lpep_pickup_datetime",),

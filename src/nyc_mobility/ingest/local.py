@@ -167,8 +167,30 @@ def _stage(scratch: Path, paths: list[Path], record: RawSource, month: str) -> l
     return staged
 
 
-def _land_gzip_csv(path: Path, scratch: Path, record: RawSource, month: str) -> Path:
-    plain = scratch / path.name.removesuffix(".gz").removesuffix(".GZ")
+def land_trip_csv(path: Path, raw_dir: Path, record: RawSource, month: str) -> Path:
+    """A trip month's CSV or gzipped CSV (a mirror's download) landed under the month as
+    text-typed parquet, with ``land``'s checks (columns, month); a bad file is removed again and
+    raised as a :class:`~nyc_mobility.raw.RawFileError` naming it."""
+    path = Path(path)
+    try:
+        landed = (
+            _land_gzip_csv(path, raw_dir, record, month, work_dir=path.parent)
+            if _kind(path) == ".csv.gz"
+            else raw.land_csv_as_parquet(path, raw_dir, record, month)
+        )
+    except raw.RawFileError as exc:
+        raise raw.RawFileError(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
+    problem = file_problem(landed, record) or _month_problem(landed, record, month)
+    if problem:
+        landed.unlink(missing_ok=True)
+        raise raw.RawFileError(f"{path}: {problem}")
+    return landed
+
+
+def _land_gzip_csv(
+    path: Path, scratch: Path, record: RawSource, month: str, work_dir: Path | None = None
+) -> Path:
+    plain = (work_dir or scratch) / path.name.removesuffix(".gz").removesuffix(".GZ")
     try:
         with gzip.open(path, "rb") as source, plain.open("wb") as target:
             shutil.copyfileobj(source, target, 1 << 20)
@@ -236,4 +258,4 @@ def _rows(files: list[Path], record: RawSource) -> int | None:
     return validate.parquet_rows(files) if record.landed_suffix == ".parquet" else None
 
 
-__all__ = ["ORIGIN", "LocalLanding", "accepted", "land_local"]
+__all__ = ["ORIGIN", "LocalLanding", "accepted", "land_local", "land_trip_csv"]

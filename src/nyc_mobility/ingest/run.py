@@ -132,14 +132,38 @@ def file_check(source: RawSource) -> Callable[[Path], dict]:
 
 
 def _single(client, raw_dir, downloads_dir, source, month, urls, policy, progress) -> Landed:
-    """One published file landed unchanged under the month (TLC parquet, Open-Meteo JSON)."""
-    url = urls.urls_for(source, month)[0]
-    name = url.split("?", 1)[0].rsplit("/", 1)[-1]
-    if source.landed_suffix == ".json":
-        name = f"open_meteo_{month}.json"  # the archive URL is a query, not a file name
-    dest = raw.month_dir(raw_dir, source, month) / name
-    result = download(client, url, dest, file_check(source), urls=urls, policy=policy, progress=progress)
-    return _landed(source.name, month, result, [result.path])
+    """One published file landed under the month: the first candidate URL the host serves. Parquet
+    and Open-Meteo JSON land unchanged; a CSV or gzipped CSV (what older mirrors serve) is
+    downloaded under ``downloads/`` and landed as text-typed parquet with ``land``'s checks."""
+    from nyc_mobility.ingest.local import land_trip_csv
+
+    candidates = urls.urls_for(source, month)
+    missing: NotFoundError | None = None
+    for url in candidates:
+        name = url.split("?", 1)[0].rsplit("/", 1)[-1]
+        try:
+            if name.lower().endswith((".csv", ".csv.gz")):
+                result = _download_archive(
+                    client, url, downloads_dir, source, validate.csv_download, urls, policy, progress
+                )
+                files = [land_trip_csv(result.path, raw_dir, source, month)]
+                landed = _landed(source.name, month, result, files)
+                landed.metadata = {**landed.metadata, "rows": validate.parquet_rows(files)}
+                return landed
+            if source.landed_suffix == ".json":
+                name = f"open_meteo_{month}.json"  # the archive URL is a query, not a file name
+            dest = raw.month_dir(raw_dir, source, month) / name
+            result = download(
+                client, url, dest, file_check(source), urls=urls, policy=policy, progress=progress
+            )
+            return _landed(source.name, month, result, [result.path])
+        except NotFoundError as exc:
+            missing = missing or exc  # the published form's 404 is the one to report
+    assert missing is not None
+    if len(candidates) > 1:
+        others = ", ".join(u.rsplit("/", 1)[-1] for u in candidates[1:])
+        raise NotFoundError(f"{missing} (nor {others})") from None
+    raise missing
 
 
 def _archive(client, raw_dir, downloads_dir, source, month, urls, policy, progress) -> Landed:

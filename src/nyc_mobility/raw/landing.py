@@ -104,14 +104,19 @@ def _csv_to_parquet(src: Path, dest: Path) -> None:
     """Every value as text, in RFC 4180 dialect (comma, double quotes). DuckDB's strict reader first
     (fast); a file it refuses (mixed line endings) is read again by Python's strict ``csv``; what
     neither can read (a broken quote, bytes that are not UTF-8, a short row) is an error naming the
-    file and the line. Never a silently skipped row."""
+    file and the line. Never a silently skipped row. Header names are trimmed (2014 yellow headers
+    lead with spaces) and empty fields past the header (green 2013-2014 rows end in ``,,``) are
+    dropped: they hold nothing."""
     import csv
 
     import duckdb
 
     try:
         with src.open(newline="", encoding="utf-8-sig") as handle:
-            header = next(csv.reader(handle, strict=True))
+            # 2014 yellow headers lead with spaces (` pickup_datetime`), 2015 green trail (`Trip_type `)
+            header = [name.strip() for name in next(csv.reader(handle, strict=True))]
+            while header and not header[-1]:  # a trailing comma names no column
+                header.pop()
     except StopIteration:
         raise RawFileError(f"{src}: not a readable CSV (empty file)") from None
     except (csv.Error, UnicodeDecodeError) as exc:
@@ -163,6 +168,8 @@ def _csv_to_parquet_python(src: Path, dest: Path, header: list[str]) -> None:
             batch: list[list[str]] = []
             for row in reader:
                 line = reader.line_num
+                if len(row) > len(header) and not any(value.strip() for value in row[len(header) :]):
+                    row = row[: len(header)]  # trailing empty fields (green 2013-2014 rows end in ",,")
                 if len(row) != len(header):
                     raise RawFileError(
                         f"{src}: not a readable CSV (line {line}: {len(row)} fields, header has {len(header)})"
