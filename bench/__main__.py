@@ -9,6 +9,7 @@ side by side in one run:
 3. ``load``: ``dagster definitions validate`` vs ``import dagster_dbt``
 4. ``metrics``: warm metric queries vs hand SQL, and a cold ``mf query``
 5. memory: peak RSS of the month build (reported with figure 1)
+6. ``coordinates``: coordinates -> taxi zones for a 2010 month vs one pass over the month
 
 Results: ``bench/results/latest.json`` and the tables in ``docs/benchmarks.md``.
 """
@@ -22,11 +23,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import load_time, metrics_latency, pipeline
+from bench import coordinates, load_time, metrics_latency, pipeline
 from bench.common import RESULTS_DIR, machine, write_json
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-FIGURES = ("month", "incremental", "load", "metrics")
+FIGURES = ("month", "incremental", "load", "metrics", "coordinates")
 
 
 def months_from(start: str, count: int) -> list[str]:
@@ -52,6 +53,15 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--incremental-months", type=int, default=13)
     run.add_argument("--incremental-scale", type=float, default=None, help="default: min(scale, 0.02)")
     run.add_argument("--data-dir", type=Path, help="keep the generated data and builds here")
+    run.add_argument(
+        "--coordinate-scale",
+        type=float,
+        default=None,
+        help="figure 6's sample size (default: 4.5 x scale, a 2010 month had ~14 M yellow trips, 4.5 x today's)",
+    )
+    run.add_argument(
+        "--zone-shapes", type=Path, help="taxi_zones.shp for figure 6 (default: real data, else the sample's)"
+    )
     run.add_argument("--no-cold", action="store_true", help="skip the cold `mf query` subprocess")
     run.add_argument("--out", type=Path, help="results folder (default bench/results)")
     run.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.md")
@@ -87,10 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         if not snapshot.exists():
             pipeline.pipeline_run(month_dir)
         report["metrics"] = metrics_latency.run(snapshot, repeat=args.query_repeat, cold=not args.no_cold)
+    if "coordinates" in figures:
+        scale = args.coordinate_scale or args.scale * coordinates.VOLUME_2010
+        report["coordinates"] = coordinates.run(work / "coordinates", scale, args.repeat, args.zone_shapes)
     # A run of some figures keeps the others' last results (each figure records its own run facts).
     for figure in FIGURES:
         if figure in report:
             report[figure]["run"] = {k: report[k] for k in ("when", "scale", "months", "repeat", "machine")}
+    if "coordinates" in report:  # figure 6 builds no month of the run: its own month and sample size
+        report["coordinates"]["run"].update(months=[coordinates.MONTH], scale=report["coordinates"]["scale"])
     previous = RESULTS_DIR / "latest.json" if args.out is None else args.out / "latest.json"
     if previous.exists():
         old = json.loads(previous.read_text(encoding="utf-8"))
@@ -118,6 +133,7 @@ SECTIONS = {
     "incremental": ("### 2. Incremental scaling", lambda r: incremental_markdown(r)),
     "load": ("### 3. Load time", lambda r: load_time.markdown(r)),
     "metrics": ("### 4. Metric latency", lambda r: metrics_latency.markdown(r)),
+    "coordinates": ("### 6. Coordinates to taxi zones", lambda r: coordinates.markdown(r)),
 }
 
 

@@ -1,6 +1,6 @@
 """The benchmark runs and reports (a tiny-scale smoke run; it asserts shape, never timings).
 
-The month, load and metric figures; the incremental figure (three more builds) is left to real
+The month, load, metric and coordinate figures; the incremental figure (three more builds) is left to real
 benchmark runs. Slow and independent of the Python version: under tox it runs in py311 only.
 """
 
@@ -21,7 +21,7 @@ def test_bench_run_reports_every_figure(tmp_path, monkeypatch):
 
     monkeypatch.chdir(REPO_ROOT)  # the bench's child processes run `python -m bench.child`
     args = ["run", "--scale", "0.0005", "--repeat", "1", "--query-repeat", "2"]
-    args += ["--only", "month", "--only", "load", "--only", "metrics"]
+    args += ["--only", "month", "--only", "load", "--only", "metrics", "--only", "coordinates"]
     assert (
         main([*args, "--no-cold", "--no-docs", "--data-dir", str(tmp_path / "work"), "--out", str(tmp_path)])
         == 0
@@ -40,3 +40,10 @@ def test_bench_run_reports_every_figure(tmp_path, monkeypatch):
     assert len(cases) == 4
     for case in cases.values():
         assert case["warm_metric_query"]["runs"] == 2 and case["hand_sql"]["median_ms"] > 0
+    located = report["coordinates"]
+    assert located["trips"] > 0 and located["distinct_points"] > 0 and located["zones"] > 0
+    assert (
+        located["zone_lookup"]["runs"] == 1
+        and located["ratio"] > 0
+        and located["point_by_point_estimate_s"] > 0
+    )
