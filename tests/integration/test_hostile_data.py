@@ -23,10 +23,12 @@ from nyc_mobility import raw
 from nyc_mobility.raw.preflight import RawFilesError, check_raw_files
 from nyc_mobility.sample import generate
 from nyc_mobility.settings import Settings
-from tests.conftest import RUN_ONCE, query, scalar
+from tests.conftest import ONCE_PER_DUCKDB, RUN_ONCE, query, scalar
 from tests.corpus import YELLOW_SCHEMA, write_yellow, yellow_row
 
-pytestmark = pytest.mark.integration
+# One build of hostile files: checked under three host time zones in py311
+# (test_results_do_not_depend_on_the_host_time_zone), and once more under py310's DuckDB 1.x.
+pytestmark = [pytest.mark.integration, ONCE_PER_DUCKDB]
 NY = ZoneInfo("America/New_York")
 MONTHS = ("2024-03", "2024-11")
 SCALE = 0.0004
