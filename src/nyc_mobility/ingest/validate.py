@@ -98,14 +98,15 @@ def csv_download(path: Path) -> dict[str, Any]:
     """A downloaded trip CSV (or gzipped CSV): readable to the end, with a header of columns."""
     import gzip
 
-    opener = gzip.open if Path(path).name.lower().endswith(".gz") else open
+    gzipped = Path(path).name.lower().endswith(".gz")
     try:
-        with opener(path, "rb") as handle:
+        with (gzip.open if gzipped else open)(path, "rb") as handle:
             head = handle.readline(1 << 16)
             while handle.read(1 << 20):  # a truncated gzip stream fails here
                 pass
     except (OSError, EOFError) as exc:
-        raise InvalidContentError(f"not a readable gzip file ({exc})") from None
+        kind = "gzip file" if gzipped else "file"
+        raise InvalidContentError(f"not a readable {kind} ({exc})") from None
     text = head.decode("utf-8", "replace").strip().lower()
     if text.startswith(("<!doctype", "<html", "<?xml")) or "," not in text:
         raise InvalidContentError("not a CSV with a header of columns (an HTML page, or empty)")
