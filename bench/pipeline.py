@@ -213,8 +213,8 @@ def month_build(data_dir: Path, repeat: int) -> dict[str, Any]:
 
 
 def month_window_build(data_dir: Path, month: str) -> float:
-    """``dbt build`` of one month (vars start_month = end_month): the incremental models rebuild only
-    that month; dimensions and aggregates rebuild whole."""
+    """``dbt build`` of one month (vars start_month = end_month): the monthly models rebuild and test
+    only that month; the dimensions rebuild whole."""
     from nyc_mobility.assets.dbt import dbt_executable
     from nyc_mobility.dbt_args import build_args
     from nyc_mobility.project import project_dir
@@ -243,7 +243,8 @@ def month_window_build(data_dir: Path, month: str) -> float:
 
 def incremental(data_dir: Path, months: list[str], scale: float, repeat: int) -> dict[str, Any]:
     """Figure 2: adding month k+1 to a k-month history, for k = 1 and k = len(months) - 1, two ways:
-    ``nyc-mobility run`` (rebuilds every month on disk) and a month-window dbt build."""
+    ``nyc-mobility run`` (the operator path: builds the changed month, then publishes) and a month-window
+    dbt build."""
     from nyc_mobility.sample import generate as generate_sample
     from nyc_mobility.sample import land_source, sample_sources
 

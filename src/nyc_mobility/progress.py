@@ -18,8 +18,7 @@ from pathlib import Path
 
 DBT_STEPS = (
     "dbt upstream (staging, dimensions)",
-    "dbt monthly (incremental facts)",
-    "dbt downstream (grid, quality)",
+    "dbt monthly (trips, facts, grid, quality)",
 )
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _NODE = re.compile(

@@ -37,7 +37,7 @@ def test_every_model_has_rows_and_every_check_passed(sample_build):
 
 
 def test_every_dbt_test_runs_once_in_the_step_that_builds_its_model(sample_build):
-    """Three dbt steps (upstream, monthly, downstream): no test is lost between them or run twice."""
+    """Two dbt steps (upstream, monthly): no test is lost between them or run twice."""
     from nyc_mobility import build_definitions
     from nyc_mobility.assets.dbt import build_dbt_assets
 
@@ -55,7 +55,7 @@ def test_every_dbt_test_runs_once_in_the_step_that_builds_its_model(sample_build
     defined = set(build_definitions(sample_build.settings).resolve_asset_graph().asset_check_keys)
     assert defined == set(ran)
     steps = set(emitted_by.values())
-    assert steps == {"dbt_upstream_assets", "dbt_monthly_assets", "dbt_downstream_assets"}
+    assert steps == {"dbt_upstream_assets", "dbt_monthly_assets"}
 
 
 def test_staging_keeps_every_published_record(sample_build):
@@ -274,7 +274,14 @@ def test_the_build_is_one_run_over_the_landed_months_as_partitions(sample_build)
         for m in [m.materialization]
         if m.partition is not None
     }
-    monthly = ("fct_trips", "int_trips__unioned", "int_tlc__coordinate_zones")
+    monthly = (
+        "fct_trips",
+        "int_trips__unioned",
+        "int_tlc__coordinate_zones",
+        "fct_hourly_mobility",
+        "qa_trips__quarantine",
+        "qa_trips__source_month_summary",
+    )
     assert partitions == {(key, month) for key in monthly for month in months}
 
 

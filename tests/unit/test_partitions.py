@@ -74,6 +74,26 @@ def test_partition_window_becomes_the_dbt_month_window(kwargs, window):
     assert seen["window"] == window
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "window"),
+    [
+        ({"tags": range_tags("2024-09", "2024-11")}, ("2024-09", "2024-11")),
+        ({"tags": {"dagster/partition": "2024-10"}}, ("2024-10", "2024-10")),
+        ({}, (None, None)),
+    ],
+)
+def test_an_unpartitioned_step_takes_the_window_of_its_run(kwargs, window):
+    """Staging/dimensions and the hourly grid/quality steps test (and rebuild) the run's months."""
+    seen = {}
+
+    @dg.asset
+    def probe(context: dg.AssetExecutionContext) -> None:
+        seen["window"] = partition_window(context)
+
+    assert dg.materialize([probe], **kwargs).success
+    assert seen["window"] == window
+
+
 def test_sample_mode_partitions_are_the_sample_months_widened_to_what_is_on_disk(tmp_path):
     from nyc_mobility.partitions import settings_partitions
     from nyc_mobility.runner import covering

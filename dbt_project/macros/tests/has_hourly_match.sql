@@ -4,7 +4,7 @@
 #}
 {% test has_hourly_match(model, column_name, to, field) %}
 select m.{{ column_name }}
-from {{ model }} as m
+from (select * from {{ model }}) as m
 left join {{ to }} as h
   on date_trunc('hour', m.{{ column_name }}) = h.{{ field }}
 where m.{{ column_name }} is not null

@@ -54,12 +54,11 @@ def translator() -> NycMobilityTranslator:
 
 
 # (op name, dbt selector of dbt_project/selectors.yml, monthly?) in build order: the views and
-# dimensions the incremental models read, the incremental models (month by month: one partitions
-# definition with the raw assets), then what reads them (hourly grid, quarantine, quality summary).
+# dimensions the monthly models read, then everything built month by month (one partitions
+# definition with the raw assets): the trips, the facts, the hourly grid, the quarantine, the summary.
 DBT_OPS = (
     ("dbt_upstream_assets", "upstream", False),
     ("dbt_monthly_assets", "monthly", True),
-    ("dbt_downstream_assets", "downstream", False),
 )
 DBT_OP_NAMES = tuple(name for name, *_ in DBT_OPS)
 READS_RAW_FILES = ("dbt_upstream_assets", "dbt_monthly_assets")  # staging views read the files
@@ -83,14 +82,34 @@ def preflight(settings: Settings, context: dg.AssetExecutionContext) -> None:
 
 def partition_window(context: dg.AssetExecutionContext) -> tuple[str | None, str | None]:
     """The run's months as ``(start_month, end_month)``; ``(None, None)`` for a run without partition
-    (dbt then builds every month on disk).
+    (dbt then builds and tests every month on disk).
 
     A single-run backfill of a range gives its whole window, so three months are one dbt invocation.
+    The unpartitioned steps (staging and dimensions before, the hourly grid and quality after) take
+    the same window from the run's tags: the grid and the summary rebuild those months, and every
+    step's tests of monthly models test those months only (the full-history test job tests all).
     """
-    if not (context.has_partition_key or context.has_partition_key_range):
-        return None, None
-    keys = context.partition_keys
-    return keys[0], keys[-1]
+    if context.assets_def.partitions_def is not None:
+        if not (context.has_partition_key or context.has_partition_key_range):
+            return None, None
+        keys = context.partition_keys
+        return keys[0], keys[-1]
+    return window_of_tags(context.run.tags)
+
+
+def window_of_tags(tags: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """``(start_month, end_month)`` of a run's partition tags (one partition, or a range)."""
+    from dagster._core.storage.tags import (
+        ASSET_PARTITION_RANGE_END_TAG,
+        ASSET_PARTITION_RANGE_START_TAG,
+        PARTITION_NAME_TAG,
+    )
+
+    if ASSET_PARTITION_RANGE_START_TAG in tags and ASSET_PARTITION_RANGE_END_TAG in tags:
+        return tags[ASSET_PARTITION_RANGE_START_TAG], tags[ASSET_PARTITION_RANGE_END_TAG]
+    if PARTITION_NAME_TAG in tags:
+        return tags[PARTITION_NAME_TAG], tags[PARTITION_NAME_TAG]
+    return None, None
 
 
 def build_dbt_assets(settings: Settings) -> list[dg.AssetsDefinition]:
@@ -123,7 +142,7 @@ def _dbt_op(
     def _assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         if name in READS_RAW_FILES:
             preflight(settings, context)
-        start, end = partition_window(context) if partitions is not None else (None, None)
+        start, end = partition_window(context)
         settings.dbt_artifacts_dir.mkdir(parents=True, exist_ok=True)
         settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
         target = invocation_target_path(settings, context.run.run_id, name)

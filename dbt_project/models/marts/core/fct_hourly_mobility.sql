@@ -1,17 +1,35 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='source_month',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ delete_month_window() }}",
+    )
+}}
 {#
   Trips per local hour, mode, company and pickup borough, zero-filled: every hour of every month
   that has trips appears for every mode (dim_mode), company and borough, with 0 where nothing
   started. `company` splits the high-volume for-hire trips by company (Uber, Lyft, Via, Juno: the
-  seed's, plus any unknown licence found); every other mode has one company, its own label (FHV
-  bases are too many to grid: fct_trips has the base). Bike trips take the borough of their start
-  station's taxi zone ('Outside NYC' across the Hudson).
+  seed's, plus any unknown licence found that month); every other mode has one company, its own
+  label (FHV bases are too many to grid: fct_trips has the base). Bike trips take the borough of
+  their start station's taxi zone ('Outside NYC' across the Hudson). Built month by month like
+  fct_trips (the start_month/end_month window replaces its months; every month without one), and
+  each month's grid depends on that month alone, so a month built alone equals the same month of
+  a full rebuild.
 #}
-with months as (
-    select distinct source_month from {{ ref('fct_trips') }}
+with window_trips as (
+    select *
+    from {{ ref('fct_trips') }}
+    where {{ month_window_filter('source_month') }}
+),
+
+months as (
+    select distinct source_month from window_trips
 ),
 
 hours as (
-    select range as pickup_hour
+    select source_month, range as pickup_hour
     from months,
         range(
             strptime(source_month, '%Y-%m'),
@@ -20,12 +38,16 @@ hours as (
         )
 ),
 
-modes as (
-    select mode, mode_label as company from {{ ref('dim_mode') }} where mode <> 'hvfhv'
+month_modes as (
+    select months.source_month, modes.mode, modes.company
+    from months
+    cross join (
+        select mode, mode_label as company from {{ ref('dim_mode') }} where mode <> 'hvfhv'
+        union
+        select 'hvfhv', company from {{ ref('hvfhs_licenses') }}
+    ) as modes
     union
-    select 'hvfhv', company from {{ ref('hvfhs_licenses') }}
-    union
-    select distinct mode, company from {{ ref('fct_trips') }} where mode = 'hvfhv'
+    select distinct source_month, mode, company from window_trips where mode = 'hvfhv'
 ),
 
 boroughs as (
@@ -35,9 +57,9 @@ boroughs as (
 ),
 
 grid as (
-    select h.pickup_hour, m.mode, m.company, b.pickup_borough
+    select h.source_month, h.pickup_hour, m.mode, m.company, b.pickup_borough
     from hours as h
-    cross join modes as m
+    inner join month_modes as m using (source_month)
     cross join boroughs as b
 ),
 
@@ -54,13 +76,14 @@ trips as (
         {{ exact_sum('fare_amount') }} as total_fare_amount,
         {{ exact_sum('tip_amount') }} as total_tip_amount,
         {{ exact_sum('total_amount') }} as total_amount
-    from {{ ref('fct_trips') }}
+    from window_trips
     left join {{ ref('dim_mode') }} as m using (mode)
     group by 1, 2, 3, 4
 )
 
 select
     md5(g.pickup_hour || '|' || g.mode || '|' || g.company || '|' || g.pickup_borough) as hourly_mobility_id,
+    g.source_month,
     g.pickup_hour,
     cast(g.pickup_hour as date) as pickup_date,
     hour(g.pickup_hour) as pickup_hour_of_day,

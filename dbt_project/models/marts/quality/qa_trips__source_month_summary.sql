@@ -1,18 +1,34 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='source_month',
+        on_schema_change='append_new_columns',
+        pre_hook=[
+            "{{ delete_month_window() }}",
+            "{% if is_incremental() %}delete from {{ this }} where source_month is null{% endif %}",
+        ],
+    )
+}}
 {#
   Data quality per source and month: published records, valid trips, quarantined records (in
   total and per reason) and the rejection rate. raw = valid + quarantined must hold exactly.
   A mode with no landed file at all gets one row (no month, zero rows) saying so: a missing source
-  is an empty source, never a silent one.
+  is an empty source, never a silent one. Built month by month like fct_trips; the rows of modes
+  without files are recomputed every time (a mode is missing when neither the window nor the
+  months kept from earlier builds have it).
 #}
 with published as (
     select mode, source_month, count(*) as raw_rows
     from {{ ref('int_trips__unioned') }}
+    where {{ month_window_filter('source_month') }}
     group by 1, 2
 ),
 
 valid as (
     select mode, source_month, count(*) as valid_rows
     from {{ ref('fct_trips') }}
+    where {{ month_window_filter('source_month') }}
     group by 1, 2
 ),
 
@@ -25,7 +41,7 @@ quarantined as (
     from (
         select mode, source_month, invalid_reason, count(*) as n
         from {{ ref('int_trips__unioned') }}
-        where not is_valid
+        where not is_valid and {{ month_window_filter('source_month') }}
         group by 1, 2, 3
     )
     group by 1, 2
@@ -61,3 +77,6 @@ select
     'no files landed for this source: built as an empty source' as note
 from {{ ref('dim_mode') }} as m
 where m.mode not in (select mode from published)
+{%- if is_incremental() %}
+  and m.mode not in (select mode from {{ this }} where source_month is not null)
+{%- endif %}
