@@ -55,7 +55,14 @@ def _definitions(settings: Settings) -> dg.Definitions:
     from nyc_mobility.ops.alerts import run_failure_alert_sensor
     from nyc_mobility.ops.freshness import freshness_checks, freshness_sensor, with_daily_freshness
     from nyc_mobility.ops.retention import retention_job, retention_schedule
-    from nyc_mobility.ops.schedules import build_job, daily_build_schedule, dbt_job, raw_monthly_job
+    from nyc_mobility.ops.schedules import (
+        build_job,
+        daily_build_schedule,
+        dbt_job,
+        full_history_tests_job,
+        full_history_tests_schedule,
+        raw_monthly_job,
+    )
     from nyc_mobility.ops.sensors import raw_files_sensor
     from nyc_mobility.partitions import settings_partitions
 
@@ -84,12 +91,15 @@ def _definitions(settings: Settings) -> dg.Definitions:
     dbt_only = dbt_job(
         dg.AssetSelection.assets(*dbt_defs) - dg.AssetSelection.checks(*fresh), settings_partitions(settings)
     )
+    full_tests = full_history_tests_job(
+        dg.AssetSelection.checks_for_assets(*dbt_defs) - dg.AssetSelection.checks(*fresh)
+    )
     cleanup = retention_job(settings)
     assets = [*raw_defs, *dbt_defs, *serving_defs]
     return dg.Definitions(
         assets=with_daily_freshness(assets) if watched else assets,
         asset_checks=fresh,
-        jobs=[job, dbt_only, monthly, cleanup],
+        jobs=[job, dbt_only, monthly, full_tests, cleanup],
         sensors=[
             raw_files_sensor(settings, job),
             run_failure_alert_sensor(settings),
@@ -97,6 +107,7 @@ def _definitions(settings: Settings) -> dg.Definitions:
         ],
         schedules=[
             daily_build_schedule(job, settings.cron, settings_partitions(settings)),
+            full_history_tests_schedule(full_tests, settings.full_test_cron, settings_partitions(settings)),
             retention_schedule(cleanup),
         ],
         resources={"dbt": dbt_resource(settings)},

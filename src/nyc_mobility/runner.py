@@ -18,6 +18,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from nyc_mobility.build_state import BuildPlan
 from nyc_mobility.factory import definitions_from_settings
 from nyc_mobility.project import manifest_path
 from nyc_mobility.settings import Settings
@@ -160,26 +161,26 @@ def check_warehouse(settings: Settings, *, rebuild: bool) -> list[str]:
     return []
 
 
-def build_tags(months: list[str]) -> dict[str, str]:
-    """One run over every buildable trip month, as one partition range."""
-    from nyc_mobility.partitions import range_tags
-
-    return range_tags(months[0], months[-1]) if months else {}
-
-
 @dataclass
 class Materialization:
-    """The in-process runs of one build: one raw partition run per landed month, then the build."""
+    """The in-process runs of one ``run``: one raw partition run per landed month, then one build per
+    contiguous range of months to build (none when nothing changed)."""
 
     raw_runs: dict[str, dg.ExecuteInProcessResult]
-    build: dg.ExecuteInProcessResult
+    builds: list[dg.ExecuteInProcessResult]
+    plan: BuildPlan
+
+    @property
+    def build(self) -> dg.ExecuteInProcessResult:
+        """The last build (the one that published the snapshot)."""
+        return self.builds[-1]
 
     @property
     def success(self) -> bool:
-        return self.build.success and all(r.success for r in self.raw_runs.values())
+        return all(b.success for b in self.builds) and all(r.success for r in self.raw_runs.values())
 
     def check_evaluations(self) -> list:
-        return self.build.get_asset_check_evaluations()
+        return [e for b in self.builds for e in b.get_asset_check_evaluations()]
 
 
 def materialize(
@@ -187,8 +188,15 @@ def materialize(
     instance: dg.DagsterInstance,
     log_level: str = "WARNING",
     notes: list[str] | None = None,
+    *,
+    everything: bool = True,
 ) -> Materialization:
+    """Land what the sample lacks, then build the months to build (``everything``: every month on
+    disk; otherwise the ones whose raw files changed since the last successful build)."""
+    from nyc_mobility.build_state import plan as build_plan
+    from nyc_mobility.build_state import record
     from nyc_mobility.ops.schedules import BUILD_JOB_NAME, RAW_MONTHLY_JOB_NAME
+    from nyc_mobility.partitions import range_tags
 
     notes = notes if notes is not None else []
     to_land = sample_months_to_land(settings)
@@ -205,11 +213,27 @@ def materialize(
     notes += [
         f"month {m} left out: not a monthly partition yet (a month is one when it is over)" for m in outside
     ]
-    defs = definitions_from_settings(settings)
-    build = defs.resolve_job_def(BUILD_JOB_NAME).execute_in_process(
-        instance=instance, raise_on_error=False, run_config=run_config, tags=build_tags(months)
+    planned = build_plan(settings, months, everything=everything)
+    if not planned.everything:
+        notes.append(f"built {planned.reason}" if planned.windows else planned.reason)
+    settings = covering(settings, planned.months)
+    job = definitions_from_settings(settings).resolve_job_def(BUILD_JOB_NAME)
+    builds = []
+    for start, end in planned.windows:
+        builds.append(
+            job.execute_in_process(
+                instance=instance, raise_on_error=False, run_config=run_config, tags=range_tags(start, end)
+            )
+        )
+        if not builds[-1].success:
+            break
+    result = Materialization(raw_runs, builds, planned)
+    failed_check = any(
+        not e.passed and e.severity == dg.AssetCheckSeverity.ERROR for e in result.check_evaluations()
     )
-    return Materialization(raw_runs, build)
+    if builds and result.success and len(builds) == len(planned.windows) and not failed_check:
+        record(settings, planned)
+    return result
 
 
 def failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
@@ -246,9 +270,11 @@ def run_all(
     rebuild: bool = False,
     wait: bool = False,
     on_wait: Callable[[str], None] = lambda _message: None,
+    everything: bool = False,
 ) -> BuildSummary:
-    """Land what the sample lacks and repair interrupted landings, then build every trip month on
-    disk in one run over their partition range (partitions start early enough).
+    """Land what the sample lacks and repair interrupted landings, then build the trip months whose
+    raw files changed since the last successful build (``everything``, a first build or
+    ``rebuild``: every month on disk), one run per contiguous range of months.
 
     With ``log_file``, dbt's and Dagster's console output goes there. Known conditions (another run,
     a read-only or full disk, a damaged warehouse) raise :class:`RunError` or ``OSError`` before
@@ -270,13 +296,12 @@ def run_all(
             stack.enter_context(contextlib.redirect_stdout(handle))
             stack.enter_context(contextlib.redirect_stderr(handle))
         instance = stack.enter_context(instance_for_run())
-        runs = materialize(settings, instance, log_level, notes)
+        runs = materialize(settings, instance, log_level, notes, everything=everything or rebuild)
         notes += preflight_warnings(settings)
         failed, errors = [], []
         for month, landed in runs.raw_runs.items():
             failed += [f"{event.step_key} [{month}]" for event in landed.get_step_failure_events()]
             errors += [f"[{month}] {m}" for m in failure_messages(landed)]
-        result = runs.build
         checks = [
             CheckOutcome(
                 asset=evaluation.asset_key.to_user_string(),
@@ -284,12 +309,13 @@ def run_all(
                 passed=evaluation.passed,
                 severity=evaluation.severity.value,
             )
-            for evaluation in result.get_asset_check_evaluations()
+            for evaluation in runs.check_evaluations()
         ]
-        failed += [event.step_key or "?" for event in result.get_step_failure_events()]
-        errors += failure_messages(result)
+        for result in runs.builds:
+            failed += [event.step_key or "?" for event in result.get_step_failure_events()]
+            errors += failure_messages(result)
     summary = BuildSummary(
-        success=result.success
+        success=runs.success
         and not failed
         and not any(not c.passed and c.severity == "ERROR" for c in checks),
         duration_seconds=time.monotonic() - started,

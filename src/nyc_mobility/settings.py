@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DEFAULT_CRON = "0 2 * * *"
+DEFAULT_FULL_TEST_CRON = "0 4 * * 0"
 # The embedded sample's default months and size (the CLI and the generator use these too).
 SAMPLE_START, SAMPLE_END, SAMPLE_SCALE = "2024-10", "2024-11", 0.002
 ENV_PREFIX = "NYC_MOBILITY_"
@@ -49,6 +50,13 @@ class Settings(BaseModel):
     )
     target: Target = Field(default="dev", description="dbt target of the shipped profile: dev or prod.")
     cron: str = Field(default=DEFAULT_CRON, description="Cron (UTC) of the daily_dbt_build schedule.")
+    full_test_cron: str = Field(
+        default=DEFAULT_FULL_TEST_CRON,
+        description=(
+            "Cron (UTC) of the weekly_full_history_tests schedule: every dbt test over every month "
+            "(a month's build tests that month only)."
+        ),
+    )
     log_retention_days: int = Field(
         default=30,
         ge=1,
@@ -169,7 +177,7 @@ class Settings(BaseModel):
             )
         return Path(os.path.expanduser(value)).absolute()
 
-    @field_validator("cron")
+    @field_validator("cron", "full_test_cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
         from dagster._utils.schedules import is_valid_cron_string

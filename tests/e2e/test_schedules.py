@@ -35,8 +35,16 @@ def test_the_documented_commands_start_the_schedules_the_daemon_runs(tmp_path):
     home = tmp_path / "nyc"
     assert CliRunner().invoke(app, ["init", str(home)]).exit_code == 0
     before = _states(_dagster(home, "schedule", "list", "-w", "workspace.yaml"))
-    assert before == {"daily_dbt_build": "STOPPED", "daily_log_retention": "STOPPED"}
+    assert before == {
+        "daily_dbt_build": "STOPPED",
+        "daily_log_retention": "STOPPED",
+        "weekly_full_history_tests": "RUNNING",  # a build tests its months; this, every month
+    }
     for name in ("daily_dbt_build", "daily_log_retention"):  # one schedule a call
         _dagster(home, "schedule", "start", name, "-w", "workspace.yaml")
     after = _states(_dagster(home, "schedule", "list", "-w", "workspace.yaml"))
-    assert after == {"daily_dbt_build": "RUNNING", "daily_log_retention": "RUNNING"}
+    assert after == {
+        "daily_dbt_build": "RUNNING",
+        "daily_log_retention": "RUNNING",
+        "weekly_full_history_tests": "RUNNING",
+    }

@@ -88,11 +88,11 @@ def test_raw_files_and_incremental_models_share_the_monthly_partitions(defs):
     yellow = graph.get(dg.AssetKey(["raw", "tlc", "yellow_tripdata"]))
     keys = yellow.partitions_def.get_partition_keys()
     assert keys[0] == "2023-06" and "2024-11" in keys  # partitions_start from the factory
-    for key in ("fct_trips", "int_trips__unioned"):
+    for key in ("fct_trips", "int_trips__unioned", "fct_hourly_mobility", "qa_trips__quarantine"):
         node = graph.get(dg.AssetKey(key))
         assert node.partitions_def == yellow.partitions_def, key
         assert node.backfill_policy == dg.BackfillPolicy.single_run(), key
-    for key in ("dim_weather", "fct_hourly_mobility", "stg_tlc__yellow_taxi", "qa_trips__quarantine"):
+    for key in ("dim_weather", "dim_location", "stg_tlc__yellow_taxi"):
         assert graph.get(dg.AssetKey(key)).partitions_def is None, key
     assert graph.get(dg.AssetKey(["raw", "zones", "taxi_zone_lookup"])).partitions_def is None
     # A backfill of the build job over a range is one run (the job's policy is single-run).
@@ -105,7 +105,11 @@ def test_sensors_schedules_and_freshness_checks_are_defined(defs):
         "run_failure_alerts",
         "freshness_checks_sensor",
     }
-    assert {s.name for s in defs.schedules} == {"daily_dbt_build", "daily_log_retention"}
+    assert {s.name for s in defs.schedules} == {
+        "daily_dbt_build",
+        "daily_log_retention",
+        "weekly_full_history_tests",
+    }
     graph = defs.resolve_asset_graph()
     fresh = {k.asset_key.to_user_string() for k in graph.asset_check_keys if k.name == "freshness_check"}
     assert fresh == {

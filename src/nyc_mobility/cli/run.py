@@ -39,8 +39,12 @@ def run(
     wait: bool = typer.Option(
         False, "--wait", help="Wait for another run on the same data directory instead of refusing."
     ),
+    everything: bool = typer.Option(
+        False, "--all", help="Build every month on disk, not only the months whose raw files changed."
+    ),
 ) -> None:
-    """Materialize every asset: the embedded sample when no raw data exists, then dbt build."""
+    """Build the months whose raw files changed since the last build (every month the first time, or
+    with --all), with the embedded sample when no raw data exists."""
     from nyc_mobility.run_lock import RunLockedError
     from nyc_mobility.runner import RunError, run_all
 
@@ -65,6 +69,7 @@ def run(
                 rebuild=rebuild,
                 wait=wait,
                 on_wait=on_wait,
+                everything=everything,
             )
     except (RunError, RunLockedError) as error:
         console.print(f"[red]Error:[/] {error}")

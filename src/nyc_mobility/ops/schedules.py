@@ -10,6 +10,8 @@ from nyc_mobility.partitions import all_partitions_tags
 
 DAILY_SCHEDULE_NAME = "daily_dbt_build"
 BUILD_JOB_NAME = "dbt_build"
+FULL_TESTS_JOB_NAME = "dbt_full_history_tests"
+FULL_TESTS_SCHEDULE_NAME = "weekly_full_history_tests"
 RAW_MONTHLY_JOB_NAME = "raw_monthly"
 # The seed's name for the dbt project's assets, kept as a job so its commands still work:
 # `dagster job execute -m nyc_mobility.definitions -j dbt_analytics_assets`.
@@ -75,3 +77,38 @@ def daily_build_schedule(
         return dg.RunRequest(tags=all_partitions_tags(partitions, now))
 
     return _daily
+
+
+def full_history_tests_job(checks: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
+    """Every dbt test (the asset checks of the dbt assets) over every month, nothing rebuilt."""
+    return dg.define_asset_job(
+        FULL_TESTS_JOB_NAME,
+        selection=checks,
+        executor_def=dg.in_process_executor,
+        description=(
+            "Every dbt data test over every month of the history, no model rebuilt. A build tests the "
+            "months it builds only (a month costs the month); this job checks what spans months, e.g. "
+            "a trip_id repeated in two months."
+        ),
+    )
+
+
+def full_history_tests_schedule(
+    job: dg.UnresolvedAssetJobDefinition, cron: str, partitions: dg.MonthlyPartitionsDefinition
+) -> dg.ScheduleDefinition:
+    @dg.schedule(
+        name=FULL_TESTS_SCHEDULE_NAME,
+        job=job,
+        cron_schedule=cron,
+        execution_timezone="UTC",
+        description=f"Runs every dbt test over every month on the cron '{cron}' (UTC).",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+    )
+    def _weekly(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+        now = context.scheduled_execution_time or datetime.now(timezone.utc)
+        tags = all_partitions_tags(partitions, now)
+        if not tags:
+            return dg.SkipReason("no month to test yet")
+        return dg.RunRequest(tags=tags)
+
+    return _weekly
