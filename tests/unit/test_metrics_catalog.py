@@ -153,3 +153,26 @@ def test_a_query_result_shows_its_rows_in_a_repl():
     assert text.splitlines()[0].startswith("QueryResult: 16 row(s)")
     assert "mode      trips" in text and "citibike  0" in text and "... 6 more row(s)" in text
     assert "select 1" not in text
+
+
+def test_every_headline_metric_of_a_day_reads_that_day_only():
+    """kpi_daily recomputes only the days of the months a run builds: a headline metric must not be
+    cumulative, nor derived from another day's value (offset_window / offset_to_grain)."""
+    from nyc_mobility.metrics.catalog import headline_metrics, metrics
+
+    by_name = {m.name: m for m in metrics()}
+
+    def per_day(name: str) -> bool:
+        metric = by_name[name]
+        if metric.type == "cumulative":
+            return False
+        inputs = (metric.definition.get("type_params") or {}).get("metrics") or []
+        return all(
+            not i.get("offset_window") and not i.get("offset_to_grain") and per_day(i["name"]) for i in inputs
+        )
+
+    headlines = headline_metrics()
+    assert headlines and all(per_day(m.name) for m in headlines), [
+        m.name for m in headlines if not per_day(m.name)
+    ]
+    assert not per_day("trips_rolling_7d") and not per_day("trips_previous_week")  # the check can fail

@@ -2,8 +2,13 @@
 
 ``semantic/kpi_daily`` is computed by the in-process MetricFlow engine from the governed metric
 definitions over the (unpublished) warehouse and written into it, in the ``duckdb_warehouse`` pool
-(it writes the warehouse file); the serving snapshot publishes it with the rest.
+(it writes the warehouse file); the serving snapshot publishes it with the rest. A run over some
+months recomputes the days of those months only (every headline metric of a day reads that day's
+trips and hours alone: no cumulative or offset metric is a headline one, a test keeps it so); a run
+without months, every day.
 """
+
+import datetime as dt
 
 import dagster as dg
 
@@ -15,33 +20,60 @@ KPI_TABLE = "kpi_daily"
 FACT_KEYS = (dg.AssetKey("fct_trips"), dg.AssetKey("fct_hourly_mobility"))
 
 
-def compute_daily_kpis(settings: Settings):
-    """The headline metrics by day, computed by MetricFlow over the (unpublished) warehouse."""
+def window_days(start_month: str, end_month: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a month window."""
+    from nyc_mobility.months import next_month, parse_month
+
+    return parse_month(start_month), next_month(parse_month(end_month)) - dt.timedelta(days=1)
+
+
+def compute_daily_kpis(settings: Settings, days: tuple[dt.date, dt.date] | None = None):
+    """The headline metrics by day (the days of ``days`` only, inclusive), computed by MetricFlow
+    over the (unpublished) warehouse."""
     from nyc_mobility.metrics import MetricsService, headline_metrics
 
     service = MetricsService(settings.warehouse_path)
     try:
         names = [m.name for m in headline_metrics()]
-        return service.query(names, group_by=["metric_time__day"], order_by=["metric_time__day"]).to_arrow()
+        start, end = days if days is not None else (None, None)
+        result = service.query(
+            names, group_by=["metric_time__day"], order_by=["metric_time__day"], start=start, end=end
+        )
+        return result.to_arrow()
     finally:
         service.close()
 
 
-def write_table(settings: Settings, table) -> None:
-    """Replace ``main.kpi_daily`` in one transaction (readers of the snapshot never see it half-written)."""
+def write_table(settings: Settings, table, days: tuple[dt.date, dt.date] | None = None) -> str:
+    """Replace ``main.kpi_daily`` (with ``days``: only those days' rows, when the table has the same
+    columns) in one transaction: readers of the snapshot never see it half-written. Says which."""
     import duckdb
 
+    select = "select cast(metric_time__day as date) as kpi_date, * exclude (metric_time__day) from kpi_rows"
     con = duckdb.connect(str(settings.warehouse_path), config={"autoinstall_known_extensions": False})
     try:
         con.register("kpi_rows", table)
+        expected = ["kpi_date", *(name for name in table.column_names if name != "metric_time__day")]
+        existing = [
+            row[0]
+            for row in con.execute(
+                "select column_name from duckdb_columns() where schema_name = 'main' and table_name = ? "
+                "order by column_index",
+                [KPI_TABLE],
+            ).fetchall()
+        ]
         con.execute("begin")
-        con.execute(
-            f"create or replace table main.{KPI_TABLE} as "
-            "select cast(metric_time__day as date) as kpi_date, * exclude (metric_time__day) from kpi_rows"
-        )
+        if days is not None and existing == expected:
+            con.execute(f"delete from main.{KPI_TABLE} where kpi_date between ? and ?", list(days))
+            con.execute(f"insert into main.{KPI_TABLE} {select}")
+            replaced = f"the days {days[0]}..{days[1]}"
+        else:
+            con.execute(f"create or replace table main.{KPI_TABLE} as {select}")
+            replaced = "every day"
         con.execute("commit")
     finally:
         con.close()
+    return replaced
 
 
 def build_semantic_assets(settings: Settings) -> list[dg.AssetsDefinition]:
@@ -67,10 +99,14 @@ def build_semantic_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         },
     )
     def kpi_daily(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        table = compute_daily_kpis(settings)
-        write_table(settings, table)
+        from nyc_mobility.assets.dbt import window_of_tags
+
+        start, end = window_of_tags(context.run.tags)
+        window = window_days(start, end) if start and end else None
+        table = compute_daily_kpis(settings, window)
+        replaced = write_table(settings, table, window)
         days = table.column("metric_time__day").to_pylist()
-        context.log.info(f"kpi_daily: {table.num_rows} days, {table.num_columns - 1} metrics")
+        context.log.info(f"kpi_daily: {replaced} ({table.num_rows} days, {table.num_columns - 1} metrics)")
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": table.num_rows,
