@@ -61,7 +61,7 @@ def build_in_process(settings) -> Build:
     """Materialize in-process exactly as `nyc-mobility run` does (raw partitions, then the build)."""
     import dagster as dg
 
-    from nyc_mobility.runner import materialize
+    from nyc_mobility.materialize import materialize
 
     return Build(settings=settings, result=materialize(settings, dg.DagsterInstance.ephemeral()))
 
