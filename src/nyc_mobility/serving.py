@@ -28,9 +28,9 @@ class Published:
     bytes: int
 
 
-def publish(warehouse: Path, snapshot: Path) -> Published:
-    """Atomically replace ``snapshot`` with a copy of ``warehouse`` (which nobody may be writing)."""
-    warehouse, snapshot = Path(warehouse), Path(snapshot)
+def prepare(warehouse: Path, snapshot: Path) -> None:
+    """Before a publish: the warehouse exists with its log folded in, the snapshot's folder exists
+    and holds no temporary left by a killed publish."""
     if not warehouse.is_file():
         raise FileNotFoundError(f"no warehouse to publish at {warehouse}; build first")
     wal = warehouse.with_name(warehouse.name + ".wal")
@@ -38,6 +38,12 @@ def publish(warehouse: Path, snapshot: Path) -> Published:
         _checkpoint(warehouse)
     snapshot.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(snapshot)
+
+
+def publish(warehouse: Path, snapshot: Path) -> Published:
+    """Atomically replace ``snapshot`` with a copy of ``warehouse`` (which nobody may be writing)."""
+    warehouse, snapshot = Path(warehouse), Path(snapshot)
+    prepare(warehouse, snapshot)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{snapshot.name}.", suffix=".tmp", dir=snapshot.parent)
     tmp = Path(tmp_name)
     try:
@@ -74,8 +80,14 @@ def remove_stale_temporaries(snapshot: Path) -> list[str]:
             continue
         try:
             if _lock(fd, blocking=False):
-                tmp.unlink(missing_ok=True)
-                removed.append(f"removed {tmp} (left by an interrupted publish)")
+                for left in (
+                    tmp,
+                    tmp.with_name(tmp.name + ".duckdb"),
+                    tmp.with_name(tmp.name + ".duckdb.wal"),
+                ):
+                    if left.exists():
+                        left.unlink(missing_ok=True)
+                        removed.append(f"removed {left} (left by an interrupted publish)")
         finally:
             os.close(fd)
     return removed

@@ -1,6 +1,6 @@
 """The benchmark runs and reports (a tiny-scale smoke run; it asserts shape, never timings).
 
-The month, load, metric and coordinate figures; the incremental figure (three more builds) is left to real
+The month, load, metric, coordinate and publishing figures; the incremental figure (three more builds) is left to real
 benchmark runs. Slow and independent of the Python version: under tox it runs in py311 only.
 """
 
@@ -21,7 +21,18 @@ def test_bench_run_reports_every_figure(tmp_path, monkeypatch):
 
     monkeypatch.chdir(REPO_ROOT)  # the bench's child processes run `python -m bench.child`
     args = ["run", "--scale", "0.0005", "--repeat", "1", "--query-repeat", "2"]
-    args += ["--only", "month", "--only", "load", "--only", "metrics", "--only", "coordinates"]
+    args += [
+        "--only",
+        "month",
+        "--only",
+        "load",
+        "--only",
+        "metrics",
+        "--only",
+        "coordinates",
+        "--only",
+        "publish",
+    ]
     assert (
         main([*args, "--no-cold", "--no-docs", "--data-dir", str(tmp_path / "work"), "--out", str(tmp_path)])
         == 0
@@ -47,3 +58,7 @@ def test_bench_run_reports_every_figure(tmp_path, monkeypatch):
         and located["ratio"] > 0
         and located["point_by_point_estimate_s"] > 0
     )
+    published = report["publish"]  # the month's warehouse (one month: one history length)
+    assert published["months"] and published["ratio_one_month_publish"] > 0
+    (case,) = published["cases"].values()
+    assert case["publish_of_one_changed_month"]["runs"] == 1 and case["whole_file_copy"]["median_s"] > 0

@@ -168,9 +168,9 @@ def test_a_build_tests_its_months_and_the_full_job_tests_every_month(spring, tmp
     import duckdb
 
     from nyc_mobility.factory import definitions_from_settings
+    from nyc_mobility.materialize import covering
     from nyc_mobility.ops.schedules import FULL_TESTS_JOB_NAME
     from nyc_mobility.partitions import range_tags
-    from nyc_mobility.runner import covering
 
     copy = _warehouse_copy(spring, tmp_path)
     con = duckdb.connect(str(copy.warehouse_path))
@@ -210,8 +210,8 @@ def test_run_builds_only_the_months_whose_raw_files_changed(spring, tmp_path):
     that month only (one run over it); a month gone from disk -> its rows are deleted."""
     import dagster as dg
 
+    from nyc_mobility.materialize import materialize
     from nyc_mobility.partitions import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
-    from nyc_mobility.runner import materialize
 
     db = spring.warehouse_path
     assert materialize(spring, dg.DagsterInstance.ephemeral(), everything=False).success  # up to date
@@ -239,6 +239,11 @@ def test_run_builds_only_the_months_whose_raw_files_changed(spring, tmp_path):
     )
     valid = "select count(*) from fct_trips where mode = 'yellow_taxi' and source_month = '2024-04'"
     assert scalar(db, valid) == published - quarantined > 0
+    # kpi_daily recomputed April's days only, and every day still agrees with the facts
+    kpi_trips = "select kpi_date, trips from kpi_daily order by 1"
+    assert query(db, kpi_trips) == query(
+        db, "select pickup_date, count(*) from fct_trips group by 1 order by 1"
+    )
 
     # (files a user manages: in sample mode a missing sample month would be landed again)
     official = spring.model_copy(update={"data_origin": "official"})
@@ -250,6 +255,8 @@ def test_run_builds_only_the_months_whose_raw_files_changed(spring, tmp_path):
         assert gone.success and gone.plan.months == ["2024-04"]
         assert scalar(db, "select count(*) from fct_trips where source_month = '2024-04'") == 0
         assert scalar(db, "select count(*) from fct_hourly_mobility where source_month = '2024-04'") == 0
+        assert scalar(db, "select count(*) from kpi_daily where kpi_date >= '2024-04-01'") == 0
+        assert scalar(db, "select count(*) from kpi_daily where kpi_date < '2024-04-01'") == 31
         assert month_fingerprint(db, "2024-03") == march
     finally:
         for source, folder in withdrawn.items():

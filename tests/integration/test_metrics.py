@@ -277,7 +277,7 @@ def test_a_warm_service_follows_a_newly_published_snapshot(sample_build, tmp_pat
     from nyc_mobility.serving import publish
 
     snapshot = tmp_path / "serving" / "nyc_mobility.duckdb"
-    publish(sample_build.settings.serving_path, snapshot)
+    publish(sample_build.db, snapshot)  # whole-file copies of the warehouse (its facts are tables)
     svc = metrics.MetricsService(snapshot)
     try:
         before = svc.query(["trips"]).rows[0][0]

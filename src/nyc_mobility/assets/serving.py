@@ -1,7 +1,9 @@
 """The serving layer: the warehouse published as a read-only snapshot, then the weather report.
 
-The snapshot copies the warehouse file, so it runs in the ``duckdb_warehouse`` pool; the metrics
-API, ``mf``, the report and BI tools read only the snapshot.
+The snapshot (nyc_mobility.publishing: per-month parquet parts of the monthly tables, a small
+database of views and small tables) reads the warehouse, so it runs in the ``duckdb_warehouse``
+pool; a run over some months publishes those months. The metrics API, ``mf``, the report and BI
+tools read only the snapshot.
 """
 
 import dagster as dg
@@ -12,6 +14,23 @@ from nyc_mobility.settings import Settings
 
 SNAPSHOT_KEY = dg.AssetKey(["serving", "warehouse_snapshot"])
 REPORT_KEY = dg.AssetKey(["serving", "weather_impact_report"])
+
+
+def monthly_tables() -> dict[str, str]:
+    """The incremental models partitioned by month (meta month_column) -> their month column: the
+    tables published as per-month parts."""
+    import json
+
+    from nyc_mobility.project import manifest_path
+
+    nodes = json.loads(manifest_path().read_text(encoding="utf-8"))["nodes"].values()
+    return {
+        node.get("alias") or node["name"]: node["config"]["meta"]["month_column"]
+        for node in nodes
+        if node["resource_type"] == "model"
+        and node["config"].get("materialized") == "incremental"
+        and (node["config"].get("meta") or {}).get("month_column")
+    }
 
 
 def build_serving_assets(settings: Settings, dbt_leaves: list[dg.AssetKey]) -> list[dg.AssetsDefinition]:
@@ -25,24 +44,34 @@ def build_serving_assets(settings: Settings, dbt_leaves: list[dg.AssetKey]) -> l
         pool=WAREHOUSE_POOL,
         kinds={"duckdb"},
         description=(
-            "Read-only copy of the warehouse, published atomically after a successful build; the "
+            "Read-only snapshot of the warehouse, published atomically after a successful build (the "
+            "monthly tables as per-month parquet parts: a build publishes the months it built); the "
             "metrics API, `mf` and BI tools read it so they never block or see a running build."
         ),
     )
     def warehouse_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         import time
 
-        from nyc_mobility.serving import publish
+        from nyc_mobility.assets.dbt import window_of_tags
+        from nyc_mobility.months import month_range
+        from nyc_mobility.publishing import publish_marts
 
+        start, end = window_of_tags(context.run.tags)
+        months = month_range(start, end) if start and end else None
         started = time.monotonic()
-        published = publish(settings.warehouse_path, settings.serving_path)
+        published = publish_marts(settings.warehouse_path, settings.serving_path, monthly_tables(), months)
         seconds = time.monotonic() - started
-        context.log.info(f"published {published.path} ({published.bytes:,} bytes) in {seconds:.2f} s")
+        context.log.info(
+            f"published {published.path} ({published.bytes:,} bytes) in {seconds:.2f} s: "
+            f"{published.written} monthly parts written, {published.parts_reused} reused"
+        )
         return dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(published.path)),
                 "bytes": published.bytes,
                 "publish_seconds": round(seconds, 3),
+                "parts_written": dg.MetadataValue.json(published.parts_written),
+                "parts_reused": published.parts_reused,
             }
         )
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nyc_mobility.metrics.catalog import semantic_manifest
+from nyc_mobility.publishing import allowed_folders
 
 if TYPE_CHECKING:
     import duckdb
@@ -131,8 +132,9 @@ def reader_connection(database: Path, catalog: str) -> duckdb.DuckDBPyConnection
     """A connection that can only read ``database`` (attached read-only as ``catalog``).
 
     Defence in depth for callers who wrap the metrics API in a service: no file, network or
-    extension access (``enable_external_access = false``: no ATTACH, COPY, file readers, INSTALL),
-    and the configuration locked so no statement can turn it back on.
+    extension access (``enable_external_access = false``: no ATTACH, COPY, file readers, INSTALL)
+    but the snapshot's own parquet parts (``allowed_directories``), and the configuration locked so
+    no statement can turn it back on.
     """
     import duckdb
 
@@ -151,6 +153,11 @@ def reader_connection(database: Path, catalog: str) -> duckdb.DuckDBPyConnection
     try:
         path = str(database).replace("'", "''")
         quoted = catalog.replace('"', '""')
+        # the snapshot's monthly tables are views over its parquet parts: the one folder it may read
+        folders = ", ".join(
+            "'" + folder.replace("'", "''") + "'" for folder in allowed_folders(Path(database))
+        )
+        con.execute(f"set allowed_directories = [{folders}]")
         con.execute(f"attach '{path}' as \"{quoted}\" (read_only)")
         con.execute(f'use "{quoted}"')
         con.execute(f"set TimeZone = '{LOCAL_TIMEZONE}'")
