@@ -109,4 +109,4 @@ def ingest(
         console.print(f"[red]failed[/] {failure.source} {failure.month or ''}: {failure.error}")
     if report.failures:
         raise typer.Exit(code=1)
-    console.print("next: `nyc-mobility run` builds every month on disk")
+    console.print("next: `nyc-mobility run` builds the months whose files changed")

@@ -48,4 +48,4 @@ def land(
         console.print(f"  {path}", soft_wrap=True)
     if landed.replaced:
         console.print(f"replaced: {', '.join(landed.replaced)}", soft_wrap=True)
-    console.print("next: `nyc-mobility run` builds every month on disk")
+    console.print("next: `nyc-mobility run` builds the months whose files changed")
