@@ -7,10 +7,15 @@ Dagster's partition-range tags, so every partitioned asset in it sees the whole 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+    PARTITION_NAME_TAG,
+)
 
 MONTH_FORMAT = "%Y-%m"
 
@@ -35,6 +40,16 @@ def range_tags(start: str, end: str) -> dict[str, str]:
     if start > end:
         raise ValueError(f"partition range starts after it ends: {start}..{end}")
     return {ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end}
+
+
+def window_of_tags(tags: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """``(start_month, end_month)`` of a run's partition tags (one partition, or a range), the
+    inverse of :func:`range_tags`; ``(None, None)`` for a run without partition."""
+    if ASSET_PARTITION_RANGE_START_TAG in tags and ASSET_PARTITION_RANGE_END_TAG in tags:
+        return tags[ASSET_PARTITION_RANGE_START_TAG], tags[ASSET_PARTITION_RANGE_END_TAG]
+    if PARTITION_NAME_TAG in tags:
+        return tags[PARTITION_NAME_TAG], tags[PARTITION_NAME_TAG]
+    return None, None
 
 
 def all_partitions_tags(partitions: dg.MonthlyPartitionsDefinition, now: datetime) -> dict[str, str]:

@@ -195,7 +195,8 @@ def _publish_table(con, snapshot, table, month_column, months, previous, generat
     else:
         # a month is written again when it changed, has no part yet, or its part is gone from disk
         usable = {m for m, (path, _) in previous.items() if Path(path).is_file()}
-        to_write = sorted(m for m in present if m in set(months) or m == NO_MONTH or m not in usable)
+        changed = set(months) | {NO_MONTH}
+        to_write = sorted(m for m in present if m in changed or m not in usable)
         parts = {m: v for m, v in previous.items() if m in present and m not in to_write}
     for month in to_write:
         folder = parts_dir(snapshot) / table / f"month={month}"

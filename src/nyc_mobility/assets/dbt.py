@@ -13,7 +13,7 @@ from nyc_mobility.assets.raw import ZONE_SHAPES_KEY
 from nyc_mobility.dbt_args import build_args, invocation_target_path
 from nyc_mobility.layers import layer_of
 from nyc_mobility.ops.instance import WAREHOUSE_POOL
-from nyc_mobility.partitions import settings_partitions
+from nyc_mobility.partitions import settings_partitions, window_of_tags
 from nyc_mobility.project import dbt_project, installed_script
 from nyc_mobility.settings import Settings
 
@@ -95,21 +95,6 @@ def partition_window(context: dg.AssetExecutionContext) -> tuple[str | None, str
         keys = context.partition_keys
         return keys[0], keys[-1]
     return window_of_tags(context.run.tags)
-
-
-def window_of_tags(tags: Mapping[str, str]) -> tuple[str | None, str | None]:
-    """``(start_month, end_month)`` of a run's partition tags (one partition, or a range)."""
-    from dagster._core.storage.tags import (
-        ASSET_PARTITION_RANGE_END_TAG,
-        ASSET_PARTITION_RANGE_START_TAG,
-        PARTITION_NAME_TAG,
-    )
-
-    if ASSET_PARTITION_RANGE_START_TAG in tags and ASSET_PARTITION_RANGE_END_TAG in tags:
-        return tags[ASSET_PARTITION_RANGE_START_TAG], tags[ASSET_PARTITION_RANGE_END_TAG]
-    if PARTITION_NAME_TAG in tags:
-        return tags[PARTITION_NAME_TAG], tags[PARTITION_NAME_TAG]
-    return None, None
 
 
 def build_dbt_assets(settings: Settings) -> list[dg.AssetsDefinition]:

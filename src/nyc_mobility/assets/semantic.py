@@ -99,7 +99,7 @@ def build_semantic_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         },
     )
     def kpi_daily(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        from nyc_mobility.assets.dbt import window_of_tags
+        from nyc_mobility.partitions import window_of_tags
 
         start, end = window_of_tags(context.run.tags)
         window = window_days(start, end) if start and end else None

@@ -52,8 +52,8 @@ def build_serving_assets(settings: Settings, dbt_leaves: list[dg.AssetKey]) -> l
     def warehouse_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         import time
 
-        from nyc_mobility.assets.dbt import window_of_tags
         from nyc_mobility.months import month_range
+        from nyc_mobility.partitions import window_of_tags
         from nyc_mobility.publishing import publish_marts
 
         start, end = window_of_tags(context.run.tags)

@@ -58,25 +58,51 @@ def raw_monthly_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefini
     )
 
 
-def daily_build_schedule(
-    job: dg.UnresolvedAssetJobDefinition, cron: str, partitions: dg.MonthlyPartitionsDefinition
+def every_partition_schedule(
+    name: str,
+    job: dg.UnresolvedAssetJobDefinition,
+    cron: str,
+    partitions: dg.MonthlyPartitionsDefinition,
+    *,
+    description: str,
+    default_status: dg.DefaultScheduleStatus,
+    skip_without_months: bool = False,
 ) -> dg.ScheduleDefinition:
+    """A schedule whose every tick requests one run of ``job`` over every monthly partition that
+    exists then (``skip_without_months``: no run before the first month exists)."""
+
     @dg.schedule(
-        name=DAILY_SCHEDULE_NAME,
+        name=name,
         job=job,
         cron_schedule=cron,
         execution_timezone="UTC",
+        description=description,
+        default_status=default_status,
+    )
+    def _every_partition(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+        now = context.scheduled_execution_time or datetime.now(timezone.utc)
+        tags = all_partitions_tags(partitions, now)
+        if skip_without_months and not tags:
+            return dg.SkipReason("no month yet")
+        return dg.RunRequest(tags=tags)
+
+    return _every_partition
+
+
+def daily_build_schedule(
+    job: dg.UnresolvedAssetJobDefinition, cron: str, partitions: dg.MonthlyPartitionsDefinition
+) -> dg.ScheduleDefinition:
+    return every_partition_schedule(
+        DAILY_SCHEDULE_NAME,
+        job,
+        cron,
+        partitions,
         description=(
             f"Runs `dbt build` over every model on the cron '{cron}' (UTC): one run over every monthly "
             "partition (a single dbt invocation for the incremental models)."
         ),
         default_status=dg.DefaultScheduleStatus.STOPPED,
     )
-    def _daily(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-        now = context.scheduled_execution_time or datetime.now(timezone.utc)
-        return dg.RunRequest(tags=all_partitions_tags(partitions, now))
-
-    return _daily
 
 
 def full_history_tests_job(checks: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
@@ -96,19 +122,12 @@ def full_history_tests_job(checks: dg.AssetSelection) -> dg.UnresolvedAssetJobDe
 def full_history_tests_schedule(
     job: dg.UnresolvedAssetJobDefinition, cron: str, partitions: dg.MonthlyPartitionsDefinition
 ) -> dg.ScheduleDefinition:
-    @dg.schedule(
-        name=FULL_TESTS_SCHEDULE_NAME,
-        job=job,
-        cron_schedule=cron,
-        execution_timezone="UTC",
+    return every_partition_schedule(
+        FULL_TESTS_SCHEDULE_NAME,
+        job,
+        cron,
+        partitions,
         description=f"Runs every dbt test over every month on the cron '{cron}' (UTC).",
         default_status=dg.DefaultScheduleStatus.RUNNING,
+        skip_without_months=True,
     )
-    def _weekly(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
-        now = context.scheduled_execution_time or datetime.now(timezone.utc)
-        tags = all_partitions_tags(partitions, now)
-        if not tags:
-            return dg.SkipReason("no month to test yet")
-        return dg.RunRequest(tags=tags)
-
-    return _weekly
