@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='source_month',
-        on_schema_change='append_new_columns',
-        pre_hook="{{ delete_month_window() }}",
-    )
-}}
 {#
   Every staged trip record of every mode in one shape (macros/intermediate/trip_columns.sql),
   valid or not. Materialized (incremental by month, like fct_trips) because the facts, the

@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='source_month',
-        on_schema_change='append_new_columns',
-        pre_hook="{{ delete_month_window() }}",
-    )
-}}
 {#
   Trips per local hour, mode, company and pickup borough, zero-filled: every hour of every month
   that has trips appears for every mode (dim_mode), company and borough, with 0 where nothing

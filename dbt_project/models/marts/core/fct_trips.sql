@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='source_month',
-        on_schema_change='append_new_columns',
-        pre_hook="{{ delete_month_window() }}",
-    )
-}}
 {#
   One row per valid trip of every mode. Built month by month: with `start_month`/`end_month`
   vars only those months are read and each of them replaces its previous rows exactly

@@ -1,15 +1,5 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='source_month',
-        on_schema_change='append_new_columns',
-        pre_hook=[
-            "{{ delete_month_window() }}",
-            "{% if is_incremental() %}delete from {{ this }} where source_month is null{% endif %}",
-        ],
-    )
-}}
+{#- a monthly model (dbt_project.yml); its rows without a month are recomputed every time -#}
+{{ config(pre_hook="{% if is_incremental() %}delete from {{ this }} where source_month is null{% endif %}") }}
 {#
   Data quality per source and month: published records, valid trips, quarantined records (in
   total and per reason) and the rejection rate. raw = valid + quarantined must hold exactly.
