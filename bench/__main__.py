@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         scale = args.incremental_scale or min(args.scale, 0.02)
         inc_months = months_from(args.start, args.incremental_months)
         report["incremental"] = pipeline.incremental(work / "incremental", inc_months, scale, args.repeat)
+        save_partial(report, args.out)  # an hour of work: kept even if a later figure fails
     if "load" in figures:
         report["load"] = load_time.run(args.repeat)
     if "metrics" in figures:
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         report["coordinates"] = coordinates.run(work / "coordinates", scale, args.repeat, args.zone_shapes)
     if "publish" in figures:
         built = args.publish_dir or next(
-            (d for d in (work / "incremental", month_dir) if (d / "warehouse").is_dir()), month_dir
+            (d for d in (work / "incremental" / "case", month_dir) if (d / "warehouse").is_dir()), month_dir
         )
         report["publish"] = publishing.publishing(built, args.repeat)
     # A run of some figures keeps the others' last results (each figure records its own run facts).
@@ -127,11 +128,17 @@ def main(argv: list[str] | None = None) -> int:
         report = {**{f: old[f] for f in FIGURES if f in old and f not in report}, **report}
     lines = render(report)
     path = write_json("latest", report, args.out)
+    ((args.out or RESULTS_DIR) / "partial.json").unlink(missing_ok=True)
     if not args.no_docs:
         write_docs(lines)
     print("\n".join(lines))
     print(f"results: {path}")
     return 0
+
+
+def save_partial(report: dict, out: Path | None) -> None:
+    """The figures measured so far, as ``partial.json`` beside the results (the last run's own file)."""
+    write_json("partial", report, out)
 
 
 def _facts(run: dict) -> str:

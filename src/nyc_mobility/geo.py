@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -45,6 +46,7 @@ class ZoneIndex:
     geometries: np.ndarray
     crs_wkt: str
     _bounds: np.ndarray | None = field(default=None, repr=False)
+    _transformer: Any = field(default=None, repr=False)
 
     @classmethod
     def from_shapefile(cls, shp: Path) -> ZoneIndex:
@@ -76,10 +78,11 @@ class ZoneIndex:
     def _projected(self, lat: np.ndarray, lng: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         import pyproj
 
-        transformer = pyproj.Transformer.from_crs(
-            "EPSG:4326", pyproj.CRS.from_user_input(self.crs_wkt), always_xy=True
-        )
-        return transformer.transform(lng, lat)
+        if self._transformer is None:  # building one costs ~40 ms: once per index
+            self._transformer = pyproj.Transformer.from_crs(
+                "EPSG:4326", pyproj.CRS.from_user_input(self.crs_wkt), always_xy=True
+            )
+        return self._transformer.transform(lng, lat)
 
     def locate(self, lat: np.ndarray, lng: np.ndarray) -> np.ndarray:
         """LocationID of each point; OUTSIDE_NYC where it is in no zone, -1 where it has no coordinates."""

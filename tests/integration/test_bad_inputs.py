@@ -25,6 +25,7 @@ import pytest
 from nyc_mobility import raw
 from nyc_mobility.ingest import validate
 from nyc_mobility.raw.preflight import RawFilesError, check_raw_files
+from nyc_mobility.sample import land_zones
 from tests.conftest import RUN_ONCE, query, scalar
 from tests.corpus import (
     HEADER,
@@ -155,9 +156,10 @@ def test_a_bad_file_dropped_by_hand_is_refused_before_dbt_naming_it(case, tmp_pa
     path.parent.mkdir(parents=True)
     path.write_bytes(body)
     write_yellow(tmp_path / "raw" / "tlc_yellow" / "month=2024-10" / "ok.parquet", [yellow_row(1)])
+    land_zones(tmp_path / "raw")
     with pytest.raises(RawFilesError) as caught:
         check_raw_files(tmp_path / "raw")
-    assert [p.path for p in caught.value.problems] == [path]  # the good file is not blamed
+    assert [p.path for p in caught.value.problems] == [path]  # the good files are not blamed
     assert problem in str(caught.value) and str(path) in str(caught.value)
 
 
@@ -333,3 +335,20 @@ def test_a_bad_file_dropped_after_a_build_fails_the_next_one_and_changes_nothing
             assert con.execute("select count(*) from fct_trips").fetchone()[0] == before[0]
     finally:
         bad.unlink()
+
+
+def test_a_build_without_zone_shapes_is_refused_before_dbt_with_the_fix(tmp_path):
+    write_yellow(tmp_path / "raw" / "tlc_yellow" / "month=2024-10" / "ok.parquet", [yellow_row(1)])
+    with pytest.raises(RawFilesError) as caught:
+        check_raw_files(tmp_path / "raw")
+    assert [p.path.name for p in caught.value.problems] == ["taxi_zones.shp"]
+    assert "not landed" in str(caught.value) and "taxi_zones.zip" in str(caught.value)
+
+
+def test_shapes_landed_before_the_grid_existed_get_it_at_the_preflight(tmp_path):
+    from nyc_mobility.zone_grid import grid_path, is_current
+
+    _lookup, shp = land_zones(tmp_path / "raw")
+    grid_path(shp).unlink()  # as an earlier version landed them
+    check_raw_files(tmp_path / "raw")
+    assert is_current(shp)

@@ -44,13 +44,14 @@ def test_every_dbt_model_is_an_asset_grouped_by_layer(defs):
         k for k, g in groups.items() if g in {"staging", "intermediate", "marts", "semantic", "quality"}
     }
     assert models - {"semantic/kpi_daily"} == set(dbt_model_names())
-    assert len(models) == 24
-    # the Python models that read the zone shapes (not a dbt source) depend on them
+    assert len(models) == 25
+    # the zone shapes asset (landed with their grid) is the dbt source the zone grid's staging reads
     from nyc_mobility.assets.raw import ZONE_SHAPES_KEY
 
+    assert ZONE_SHAPES_KEY in graph.get(dg.AssetKey("stg_zones__taxi_zone_grid")).parent_keys
     for model in ("int_citibike__station_zones", "int_tlc__coordinate_zones"):
         assert groups[model] == "intermediate"
-        assert ZONE_SHAPES_KEY in graph.get(dg.AssetKey(model)).parent_keys, model
+        assert dg.AssetKey("stg_zones__taxi_zone_grid") in graph.get(dg.AssetKey(model)).parent_keys, model
 
 
 def dbt_model_names() -> list[str]:
@@ -175,8 +176,14 @@ def test_sample_partition_never_overwrites_landed_files(tmp_path):
 
 def test_zone_shapes_feed_the_station_zone_model(defs):
     graph = defs.resolve_asset_graph()
-    parents = graph.get(dg.AssetKey("int_citibike__station_zones")).parent_keys
-    assert dg.AssetKey(["raw", "zones", "taxi_zone_shapes"]) in parents
+    assert (
+        dg.AssetKey(["raw", "zones", "taxi_zone_shapes"])
+        in graph.get(dg.AssetKey("stg_zones__taxi_zone_grid")).parent_keys
+    )
+    assert graph.get(dg.AssetKey("int_citibike__station_zones")).parent_keys >= {
+        dg.AssetKey("stg_zones__taxi_zone_grid"),
+        dg.AssetKey("stg_citibike__trips"),
+    }
 
 
 def test_descriptions_and_column_schemas_come_from_dbt(defs):

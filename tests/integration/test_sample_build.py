@@ -278,6 +278,7 @@ def test_the_build_is_one_run_over_the_landed_months_as_partitions(sample_build)
         "fct_trips",
         "int_trips__unioned",
         "int_tlc__coordinate_zones",
+        "int_citibike__station_zones",
         "fct_hourly_mobility",
         "qa_trips__quarantine",
         "qa_trips__source_month_summary",

@@ -89,9 +89,11 @@ citibike_zoned as (
             as dropoff_location_basis
     from {{ ref('stg_citibike__trips') }} as b
     left join {{ ref('int_citibike__station_zones') }} as sz
-        on sz.lat_key = round(b.start_lat, 4) and sz.lng_key = round(b.start_lng, 4)
+        on sz.source_month = b.source_month
+        and sz.lat_key = {{ coordinate_key('b.start_lat') }} and sz.lng_key = {{ coordinate_key('b.start_lng') }}
     left join {{ ref('int_citibike__station_zones') }} as ez
-        on ez.lat_key = round(b.end_lat, 4) and ez.lng_key = round(b.end_lng, 4)
+        on ez.source_month = b.source_month
+        and ez.lat_key = {{ coordinate_key('b.end_lat') }} and ez.lng_key = {{ coordinate_key('b.end_lng') }}
 ),
 
 citibike as (

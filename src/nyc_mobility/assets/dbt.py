@@ -9,19 +9,12 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from nyc_mobility.assets.raw import ZONE_SHAPES_KEY
 from nyc_mobility.dbt_args import build_args, invocation_target_path
 from nyc_mobility.layers import layer_of
 from nyc_mobility.ops.instance import WAREHOUSE_POOL
 from nyc_mobility.partitions import settings_partitions, window_of_tags
 from nyc_mobility.project import dbt_project, installed_script
 from nyc_mobility.settings import Settings
-
-# Files a dbt Python model reads that are not dbt sources (DuckDB cannot read a shapefile).
-EXTRA_DEPS = {
-    dg.AssetKey("int_citibike__station_zones"): ZONE_SHAPES_KEY,
-    dg.AssetKey("int_tlc__coordinate_zones"): ZONE_SHAPES_KEY,
-}
 
 
 class NycMobilityTranslator(DagsterDbtTranslator):
@@ -37,11 +30,6 @@ class NycMobilityTranslator(DagsterDbtTranslator):
     def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
         """The model's own description (dagster-dbt would append its raw SQL, Jinja and all)."""
         return (dbt_resource_props.get("description") or "").strip() or dbt_resource_props["name"]
-
-    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:
-        spec = super().get_asset_spec(manifest, unique_id, project)
-        extra = EXTRA_DEPS.get(spec.key)
-        return spec.merge_attributes(deps=[extra]) if extra is not None else spec
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":

@@ -27,7 +27,7 @@ def monthly_keys() -> list[dg.AssetKey]:
     return [asset_key(source) for source in sources.monthly()]
 
 
-# The zone shapes are read by a dbt Python model, not a dbt source: their key sits beside the lookup's.
+# The zone shapes, landed with their grid (the dbt source zones.taxi_zone_shapes reads the grid).
 ZONE_SHAPES_KEY = dg.AssetKey(["raw", raw.zones_source().dbt_source, "taxi_zone_shapes"])
 
 
@@ -115,7 +115,8 @@ def _zones_asset(settings: Settings, source: RawSource) -> dg.AssetsDefinition:
             ZONE_SHAPES_KEY,
             group_name="raw",
             kinds={"file"},
-            description="TLC taxi zone shapes (shapefile, EPSG:2263): places Citi Bike stations in zones.",
+            description="TLC taxi zone shapes (shapefile, EPSG:2263) and their 4-decimal grid (taxi_zone_grid.parquet), "
+            "which places published coordinates (bike stations, 2009-2016 taxis) in zones.",
         ),
     ]
 

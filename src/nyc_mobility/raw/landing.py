@@ -297,8 +297,23 @@ def land_zone_lookup(src: Path, raw_dir: Path) -> Path:
     return target
 
 
+def _write_zone_grid(origin: Path, shp: Path) -> None:
+    """The zones' 4-decimal grid beside the shapefile (nyc_mobility.zone_grid): what dbt reads."""
+    from nyc_mobility.zone_grid import write_grid
+
+    try:
+        write_grid(shp)
+    except (
+        Exception
+    ) as exc:  # pyshp and shapely raise many kinds on a broken shapefile: all are the file's fault
+        raise RawFileError(
+            f"{origin}: the zone shapes cannot be read as polygons with a LocationID ({exc})"
+        ) from exc
+
+
 def land_zone_shapes(zip_path: Path, raw_dir: Path) -> Path:
-    """Land the shapefile inside ``taxi_zones.zip`` beside :func:`zone_shapes_path` (replaced whole)."""
+    """Land the shapefile inside ``taxi_zones.zip`` beside :func:`zone_shapes_path` (replaced whole),
+    with the zones' grid (``taxi_zone_grid.parquet``) written from it in the same folder."""
     zip_path = Path(zip_path)
     try:
         archive = zipfile.ZipFile(zip_path)
@@ -319,6 +334,7 @@ def land_zone_shapes(zip_path: Path, raw_dir: Path) -> Path:
                 raise RawFileError(f"{zip_path}: the archive holds no .shp shapefile")
             for member in members:
                 (staging / f"{shapefile.stem}{Path(member).suffix.lower()}").write_bytes(archive.read(member))
+        _write_zone_grid(zip_path, staging / shapefile.name)
         previous = target.with_name(f".{target.name}.old")
         shutil.rmtree(previous, ignore_errors=True)
         if target.exists():

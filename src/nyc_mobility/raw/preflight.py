@@ -130,6 +130,7 @@ def check_raw_files(raw_dir: Path) -> PreflightReport:
                 f"no {source.name} files under {source_dir(raw_dir, source)}: built as an empty source "
                 f"(mode {source.mode} has no trips)"
             )
+    problems += _zone_problems(raw_dir)
     from nyc_mobility.raw.manifest import changed_since_landing
 
     report.warnings += changed_since_landing(raw_dir)
@@ -141,6 +142,41 @@ def check_raw_files(raw_dir: Path) -> PreflightReport:
     if problems:
         raise RawFilesError(problems)
     return report
+
+
+def _zone_problems(raw_dir: Path) -> list[FileProblem]:
+    """The zone shapes must be landed; their grid (what dbt reads) is written here when shapes landed
+    before it existed, or changed since it was written, are found."""
+    from nyc_mobility.raw.layout import zone_shapes_path
+
+    shp = zone_shapes_path(raw_dir)
+    if not shp.exists():
+        return [
+            FileProblem(
+                shp,
+                "the taxi zone shapes are not landed (nyc-mobility ingest, or nyc-mobility land --source zones taxi_zones.zip)",
+            )
+        ]
+    try:
+        ensure_zone_grid(raw_dir)
+    except Exception as exc:  # pyshp and shapely raise many kinds on a broken shapefile: all are the file's
+        return [FileProblem(shp, f"the zone grid cannot be written from the shapes ({exc})")]
+    return []
+
+
+def ensure_zone_grid(raw_dir: Path) -> Path | None:
+    """Write the zone grid of shapes landed before the grid existed (or changed since); None without shapes."""
+    from nyc_mobility.raw.landing import atomic_path
+    from nyc_mobility.raw.layout import zone_shapes_path
+    from nyc_mobility.zone_grid import grid_path, is_current, write_grid
+
+    shp = zone_shapes_path(raw_dir)
+    if not shp.exists():
+        return None
+    if not is_current(shp):
+        with atomic_path(grid_path(shp)) as tmp:
+            write_grid(shp, tmp)
+    return grid_path(shp)
 
 
 def _rows(path: Path) -> int:

@@ -1,0 +1,26 @@
+{#
+  The key of a coordinate on the zone grid: round(coordinate × 10^4) as an integer (4 decimals, about
+  10 m), halves away from zero; null for null, NaN and infinite values; a value beyond ±1000 degrees
+  (no place, but published) gets a key of its own beyond the lattice (±10000001), so it stays
+  implausible rather than missing. The same arithmetic on every engine (nyc_mobility.zone_grid.key).
+#}
+{% macro coordinate_key(column) -%}
+    case
+        when isnan({{ column }}) or abs({{ column }}) = cast('Infinity' as double) then null
+        when {{ column }} between -1000 and 1000 then cast(round({{ column }} * 10000) as integer)
+        when {{ column }} < 0 then -10000001
+        else 10000001
+    end
+{%- endmacro %}
+
+{#
+  The zone of each point of `points` (a relation or CTE with integer lat_key, lng_key and the
+  `keys` columns): the lowest LocationID whose grid run holds the point, null in none.
+#}
+{% macro zone_of_points(points, keys) -%}
+    select {% for k in keys %}p.{{ k }}, {% endfor %}p.lat_key, p.lng_key, min(g.location_id) as zone_id
+    from {{ points }} as p
+    left join {{ ref('stg_zones__taxi_zone_grid') }} as g
+        on g.lat_key = p.lat_key and p.lng_key between g.lng_from and g.lng_to
+    group by {% for k in keys %}p.{{ k }}, {% endfor %}p.lat_key, p.lng_key
+{%- endmacro %}

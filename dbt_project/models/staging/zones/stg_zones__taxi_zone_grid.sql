@@ -1,0 +1,7 @@
+{# The zone grid as landed (nyc_mobility.zone_grid), typed. #}
+select
+    cast(lat_key as integer) as lat_key,
+    cast(lng_from as integer) as lng_from,
+    cast(lng_to as integer) as lng_to,
+    cast(location_id as integer) as location_id
+from {{ source('zones', 'taxi_zone_shapes') }}
