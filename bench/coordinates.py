@@ -87,7 +87,7 @@ def run(work: Path, scale: float, repeat: int, zone_shapes: Path | None = None) 
     from nyc_mobility.zone_grid import zone_grid
 
     con = _connection(files)
-    trips = con.execute("select count(*) from month").fetchone()[0]
+    trips = con.execute("select count(*) from month").fetchall()[0][0]
     index = ZoneIndex.from_shapefile(shapes)
     grids = []
     for _ in range(repeat):
@@ -102,7 +102,7 @@ def run(work: Path, scale: float, repeat: int, zone_shapes: Path | None = None) 
 
     def lookup() -> int:
         con.execute(f"create or replace temp table located as {sql}")
-        return con.execute("select count(*) from located").fetchone()[0]
+        return con.execute("select count(*) from located").fetchall()[0][0]
 
     passes, lookups = [], []
     for _ in range(repeat):  # interleaved, so the machine's noise hits both alike

@@ -102,6 +102,9 @@ def test_ingest_preflight_and_sensor_follow_a_registered_source(scooter, fake_ho
     assert landed.metadata["first_timestamp"].startswith(f"{MONTH}-01")
     assert raw.landed_months(raw_dir)["scooter"] == [MONTH] and raw.trip_months(raw_dir) == {MONTH}
 
+    from nyc_mobility.sample import land_zones
+
+    land_zones(raw_dir)  # a build needs the zone shapes (refused without them)
     assert check_raw_files(raw_dir).checked == 1
     fingerprint = month_fingerprints(raw_dir)[MONTH][0]
 

@@ -39,3 +39,18 @@ def test_month_range_rejects_reversed_bounds():
 
 def test_month_bounds_handles_december():
     assert month_bounds("2024-12") == (dt.datetime(2024, 12, 1), dt.datetime(2025, 1, 1))
+
+
+def test_kpi_days_are_computed_a_calendar_month_at_a_time():
+    import datetime as dt
+
+    from nyc_mobility.assets.semantic import month_chunks
+
+    d = dt.date
+    assert month_chunks(d(2024, 10, 15), d(2024, 12, 3)) == [
+        (d(2024, 10, 15), d(2024, 10, 31)),
+        (d(2024, 11, 1), d(2024, 11, 30)),
+        (d(2024, 12, 1), d(2024, 12, 3)),
+    ]
+    assert month_chunks(d(2024, 2, 1), d(2024, 2, 29)) == [(d(2024, 2, 1), d(2024, 2, 29))]
+    assert month_chunks(d(2024, 3, 2), d(2024, 3, 1)) == []

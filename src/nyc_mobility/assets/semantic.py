@@ -27,19 +27,57 @@ def window_days(start_month: str, end_month: str) -> tuple[dt.date, dt.date]:
     return parse_month(start_month), next_month(parse_month(end_month)) - dt.timedelta(days=1)
 
 
+def month_chunks(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """``first``..``last`` cut at calendar month ends (inclusive bounds)."""
+    from nyc_mobility.months import next_month
+
+    chunks, start = [], first
+    while start <= last:
+        following = next_month(start.replace(day=1))
+        chunks.append((start, min(following - dt.timedelta(days=1), last)))
+        start = following
+    return chunks
+
+
+def data_days(settings: Settings) -> tuple[dt.date, dt.date] | None:
+    """The first and last pickup day of the facts the headline metrics read (None when empty)."""
+    import duckdb
+
+    con = duckdb.connect(
+        str(settings.warehouse_path), read_only=True, config={"autoinstall_known_extensions": False}
+    )
+    try:
+        first, last = con.execute(
+            "select min(d), max(d) from (select min(pickup_date) as d from fct_trips union all "
+            "select max(pickup_date) from fct_trips union all select min(pickup_date) from fct_hourly_mobility "
+            "union all select max(pickup_date) from fct_hourly_mobility)"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    return (first, last) if first is not None else None
+
+
 def compute_daily_kpis(settings: Settings, days: tuple[dt.date, dt.date] | None = None):
-    """The headline metrics by day (the days of ``days`` only, inclusive), computed by MetricFlow
-    over the (unpublished) warehouse."""
+    """The headline metrics by day (the days of ``days`` only, inclusive; every day with data
+    without), computed by MetricFlow over the (unpublished) warehouse one calendar month at a time:
+    every headline metric of a day reads that day alone, so the months' rows are the whole query's,
+    and the memory a query needs is a month's, whatever the history (a 12-month history at half real
+    volume ran out of the reader's 2 GB in one query)."""
+    import pyarrow as pa
+
     from nyc_mobility.metrics import MetricsService, headline_metrics
 
+    span = days if days is not None else data_days(settings)
     service = MetricsService(settings.warehouse_path)
     try:
         names = [m.name for m in headline_metrics()]
-        start, end = days if days is not None else (None, None)
-        result = service.query(
-            names, group_by=["metric_time__day"], order_by=["metric_time__day"], start=start, end=end
-        )
-        return result.to_arrow()
+        tables = [
+            service.query(
+                names, group_by=["metric_time__day"], order_by=["metric_time__day"], start=start, end=end
+            ).to_arrow()
+            for start, end in (month_chunks(*span) if span else [(None, None)])
+        ]
+        return pa.concat_tables(tables, promote_options="default") if len(tables) > 1 else tables[0]
     finally:
         service.close()
 
