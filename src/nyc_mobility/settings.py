@@ -22,6 +22,14 @@ ENV_PREFIX = "NYC_MOBILITY_"
 # Published trip times are New York wall-clock time; every connection of ours evaluates in this zone
 # (the dbt profile's TimeZone too), so nothing depends on the host's.
 LOCAL_TIMEZONE = "America/New_York"
+
+
+def in_process_memory_limit() -> str:
+    """DuckDB's memory limit for connections opened in the build's or a caller's own process (the
+    metric readers, the KPI step, publishing): bounded, where DuckDB's default is 80 % of the machine."""
+    return os.environ.get("NYC_MOBILITY_READER_MEMORY_LIMIT", "2GB")
+
+
 Target = Literal["dev", "prod"]
 DataOrigin = Literal["sample", "official"]
 AlertSink = Literal["log", "webhook", "slack"]

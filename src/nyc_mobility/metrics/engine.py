@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -138,7 +137,7 @@ def reader_connection(database: Path, catalog: str) -> duckdb.DuckDBPyConnection
     """
     import duckdb
 
-    from nyc_mobility.settings import LOCAL_TIMEZONE
+    from nyc_mobility.settings import LOCAL_TIMEZONE, in_process_memory_limit
 
     con = duckdb.connect(
         ":memory:",
@@ -147,7 +146,7 @@ def reader_connection(database: Path, catalog: str) -> duckdb.DuckDBPyConnection
             "autoload_known_extensions": False,
             # A reader lives in someone's process (the build's KPI step, a notebook, an API): bounded,
             # where DuckDB's default is 80 % of the machine (5.5 GB for the KPI table of a real month).
-            "memory_limit": os.environ.get("NYC_MOBILITY_READER_MEMORY_LIMIT", "2GB"),
+            "memory_limit": in_process_memory_limit(),
         },
     )
     try:
