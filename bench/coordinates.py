@@ -159,7 +159,7 @@ def markdown(result: dict[str, Any]) -> list[str]:
         "| step | median s (min-max) |",
         "|---|---|",
         f"| one pass: DuckDB reads the month's every column | {p['median_s']:.2f} ({p['min_s']:.2f}-{p['max_s']:.2f}) |",
-        f"| zone lookup: distinct coordinate keys joined to the zone grid (the model's SQL, DuckDB) | {z['median_s']:.2f} ({z['min_s']:.2f}-{z['max_s']:.2f}) |",
+        f"| zone lookup: distinct coordinate keys joined to the zone grid (the model's key macro and join, DuckDB) | {z['median_s']:.2f} ({z['min_s']:.2f}-{z['max_s']:.2f}) |",
         f"| writing the zone grid from the shapes (once, when they land; {result['zone_grid_rows']:,} runs) | {result['zone_grid']['median_s']:.2f} |",
         f"| point by point (one shapely `contains` per candidate zone), estimated | {result['point_by_point_estimate_s']:.1f} |",
         "",

@@ -25,7 +25,7 @@ def seed_rows(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> list[
 
     calendar = holidays.country_holidays("US", years=range(first_year, last_year + 1), observed=True)
     rows = []
-    for day, label in sorted(calendar.items()):
+    for day, label in calendar.items():
         for name in label.split("; "):
             observed = name.lower().endswith("(observed)")
             plain = name.removesuffix(" (observed)").removesuffix(" (Observed)")

@@ -352,3 +352,12 @@ def test_shapes_landed_before_the_grid_existed_get_it_at_the_preflight(tmp_path)
     grid_path(shp).unlink()  # as an earlier version landed them
     check_raw_files(tmp_path / "raw")
     assert is_current(shp)
+
+
+def test_shapes_broken_on_disk_are_a_preflight_problem_naming_them_not_a_traceback(tmp_path):
+    _lookup, shp = land_zones(tmp_path / "raw")
+    shp.write_bytes(b"not a shapefile")  # changed since landing: the grid is written again, and cannot be
+    with pytest.raises(RawFilesError) as caught:
+        check_raw_files(tmp_path / "raw")
+    assert [p.path for p in caught.value.problems] == [shp]
+    assert "zone grid cannot be written" in str(caught.value)

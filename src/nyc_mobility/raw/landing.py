@@ -297,15 +297,15 @@ def land_zone_lookup(src: Path, raw_dir: Path) -> Path:
     return target
 
 
-def _write_zone_grid(origin: Path, shp: Path) -> None:
-    """The zones' 4-decimal grid beside the shapefile (nyc_mobility.zone_grid): what dbt reads."""
+def write_zone_grid(origin: Path, shp: Path, target: Path | None = None) -> None:
+    """The zones' 4-decimal grid of ``shp`` (nyc_mobility.zone_grid: what dbt reads), beside it or at
+    ``target``; shapes that are no polygons with a LocationID are a :class:`RawFileError` naming ``origin``."""
     from nyc_mobility.zone_grid import write_grid
 
     try:
-        write_grid(shp)
-    except (
-        Exception
-    ) as exc:  # pyshp and shapely raise many kinds on a broken shapefile: all are the file's fault
+        write_grid(shp, target)
+    # pyshp and shapely raise many kinds of error on a broken shapefile: every one is the file's fault
+    except Exception as exc:
         raise RawFileError(
             f"{origin}: the zone shapes cannot be read as polygons with a LocationID ({exc})"
         ) from exc
@@ -334,7 +334,7 @@ def land_zone_shapes(zip_path: Path, raw_dir: Path) -> Path:
                 raise RawFileError(f"{zip_path}: the archive holds no .shp shapefile")
             for member in members:
                 (staging / f"{shapefile.stem}{Path(member).suffix.lower()}").write_bytes(archive.read(member))
-        _write_zone_grid(zip_path, staging / shapefile.name)
+        write_zone_grid(zip_path, staging / shapefile.name)
         previous = target.with_name(f".{target.name}.old")
         shutil.rmtree(previous, ignore_errors=True)
         if target.exists():

@@ -157,25 +157,27 @@ def _zone_problems(raw_dir: Path) -> list[FileProblem]:
                 "the taxi zone shapes are not landed (nyc-mobility ingest, or nyc-mobility land --source zones taxi_zones.zip)",
             )
         ]
+    from nyc_mobility.raw.landing import RawFileError
+
     try:
         ensure_zone_grid(raw_dir)
-    except Exception as exc:  # pyshp and shapely raise many kinds on a broken shapefile: all are the file's
+    except RawFileError as exc:
         return [FileProblem(shp, f"the zone grid cannot be written from the shapes ({exc})")]
     return []
 
 
 def ensure_zone_grid(raw_dir: Path) -> Path | None:
     """Write the zone grid of shapes landed before the grid existed (or changed since); None without shapes."""
-    from nyc_mobility.raw.landing import atomic_path
+    from nyc_mobility.raw.landing import atomic_path, write_zone_grid
     from nyc_mobility.raw.layout import zone_shapes_path
-    from nyc_mobility.zone_grid import grid_path, is_current, write_grid
+    from nyc_mobility.zone_grid import grid_path, is_current
 
     shp = zone_shapes_path(raw_dir)
     if not shp.exists():
         return None
     if not is_current(shp):
         with atomic_path(grid_path(shp)) as tmp:
-            write_grid(shp, tmp)
+            write_zone_grid(shp, shp, tmp)
     return grid_path(shp)
 
 
