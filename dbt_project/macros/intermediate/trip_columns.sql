@@ -8,19 +8,19 @@
 #}
 {% macro trip_column_types() -%}
     {{ return([
-        ('source_month', 'varchar'), ('source_file', 'varchar'), ('source_row_number', 'bigint'),
+        ('source_month', 'string'), ('source_file', 'string'), ('source_row_number', 'bigint'),
         ('pickup_at', 'timestamp'), ('dropoff_at', 'timestamp'), ('trip_duration_minutes', 'double'),
         ('trip_distance_km', 'double'), ('pickup_location_id', 'integer'), ('dropoff_location_id', 'integer'),
-        ('pickup_location_basis', 'varchar'), ('dropoff_location_basis', 'varchar'),
+        ('pickup_location_basis', 'string'), ('dropoff_location_basis', 'string'),
         ('passenger_count', 'integer'), ('payment_type', 'integer'), ('fare_amount', 'double'),
         ('tip_amount', 'double'), ('tolls_amount', 'double'), ('congestion_surcharge_amount', 'double'),
         ('airport_fee_amount', 'double'), ('cbd_congestion_fee_amount', 'double'), ('total_amount', 'double'),
-        ('driver_pay_amount', 'double'), ('company', 'varchar'), ('hvfhs_license_number', 'varchar'),
-        ('dispatching_base_number', 'varchar'), ('request_at', 'timestamp'), ('on_scene_at', 'timestamp'),
+        ('driver_pay_amount', 'double'), ('company', 'string'), ('hvfhs_license_number', 'string'),
+        ('dispatching_base_number', 'string'), ('request_at', 'timestamp'), ('on_scene_at', 'timestamp'),
         ('wait_minutes', 'double'), ('is_shared_request', 'boolean'), ('is_shared_match', 'boolean'),
         ('is_wav_request', 'boolean'), ('is_wav_match', 'boolean'), ('is_street_hail', 'boolean'),
-        ('system', 'varchar'), ('bike_type', 'varchar'), ('member_type', 'varchar'), ('start_station_id', 'varchar'),
-        ('end_station_id', 'varchar'), ('invalid_reason', 'varchar'), ('is_valid', 'boolean')
+        ('system', 'string'), ('bike_type', 'string'), ('member_type', 'string'), ('start_station_id', 'string'),
+        ('end_station_id', 'string'), ('invalid_reason', 'string'), ('is_valid', 'boolean')
     ]) }}
 {%- endmacro %}
 

@@ -9,7 +9,7 @@
 
 {% macro default__citibike_system(filename_column) -%}
     case
-        when regexp_matches(regexp_extract({{ filename_column }}, '[^/\\\\]+$'), '(^|__)JC-')
+        when {{ regex_matches(file_name_of(filename_column), "'(^|__)JC-'") }}
             then 'jersey_city'
         else 'nyc'
     end

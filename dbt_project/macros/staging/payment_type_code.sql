@@ -6,7 +6,7 @@
 #}
 {% macro payment_type_code(columns) -%}
     {%- set text -%}
-        upper(trim(cast(coalesce({% for c in columns %}cast({{ c }} as varchar){{ ", " if not loop.last }}{% endfor %}) as varchar)))
+        upper(trim(cast(coalesce({% for c in columns %}cast({{ c }} as string){{ ", " if not loop.last }}{% endfor %}) as string)))
     {%- endset -%}
     coalesce(
         {{ coalesce_integer(columns) }},
@@ -28,7 +28,7 @@
 {% macro vendor_code(columns) -%}
     coalesce(
         {{ coalesce_integer(columns) }},
-        case upper(trim(cast(coalesce({% for c in columns %}cast({{ c }} as varchar){{ ", " if not loop.last }}{% endfor %}) as varchar)))
+        case upper(trim(cast(coalesce({% for c in columns %}cast({{ c }} as string){{ ", " if not loop.last }}{% endfor %}) as string)))
             when 'CMT' then 1 when 'VTS' then 2
         end
     )

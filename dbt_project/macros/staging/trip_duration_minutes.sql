@@ -16,7 +16,7 @@
   month a staging view is read by each of its tests.
 #}
 {% macro _transition_sunday(ts) -%}
-    (dayofweek({{ ts }}) = 0 and (
+    ({{ is_sunday(ts) }} and (
         (month({{ ts }}) = 3 and (day({{ ts }}) between 8 and 14 or day({{ ts }}) >= 25))
         or (month({{ ts }}) in (4, 11) and day({{ ts }}) <= 7)
         or (month({{ ts }}) = 10 and day({{ ts }}) >= 25)
@@ -28,19 +28,19 @@
         when {{ pickup }} is null or {{ dropoff }} is null then null
         when {{ _transition_sunday(pickup) }} or {{ _transition_sunday(dropoff) }}
             then {{ local_instants_duration_minutes(pickup, dropoff) }}
-        else date_diff('{{ unit }}', {{ pickup }}, {{ dropoff }}) / {{ 60.0 if unit == 'second' else 60000.0 }}
+        else {{ diff_in(unit, pickup, dropoff) }} / cast({{ 60 if unit == 'second' else 60000 }} as double)
     end
 {%- endmacro %}
 
 {# Epoch milliseconds of the earliest and latest instant a New York wall-clock time can be. #}
 {% macro _local_instant_ms(ts, which) -%}
     {%- set zone = var('local_timezone') -%}
-    {%- set first = "epoch_ms(timezone('" ~ zone ~ "', " ~ ts ~ "))" -%}
+    {%- set first = local_epoch_ms(ts, zone) -%}
     {%- if which == 'earliest' -%}
-        case when timezone('{{ zone }}', timezone('{{ zone }}', {{ ts }}) - interval 1 hour) = {{ ts }}
+        case when {{ local_time_shifted(ts, zone, -1) }} = {{ ts }}
              then {{ first }} - 3600000 else {{ first }} end
     {%- else -%}
-        case when timezone('{{ zone }}', timezone('{{ zone }}', {{ ts }}) + interval 1 hour) = {{ ts }}
+        case when {{ local_time_shifted(ts, zone, 1) }} = {{ ts }}
              then {{ first }} + 3600000 else {{ first }} end
     {%- endif -%}
 {%- endmacro %}
@@ -59,5 +59,5 @@
     (coalesce(
         least({% for r in readings %}case when {{ r }} >= 0 then {{ r }} end{{ ", " if not loop.last }}{% endfor %}),
         greatest({{ readings | join(", ") }})
-    ) / 60000.0)
+    ) / cast(60000 as double))
 {%- endmacro %}

@@ -12,7 +12,7 @@
         when {{ duration_minutes }} < 0 then 'dropoff_before_pickup'
         when {{ duration_minutes }} = 0 then 'zero_duration'
         when {{ duration_minutes }} > {{ var('max_trip_hours') }} * 60 then 'excessive_duration'
-        when strftime({{ pickup }}, '%Y-%m') <> source_month then 'outside_file_month'
+        when {{ format_timestamp(pickup, '%Y-%m') }} <> source_month then 'outside_file_month'
 {%- endmacro %}
 
 {#

@@ -7,6 +7,10 @@
   into one column.
 #}
 {% macro with_expected_columns(relation, columns) -%}
+    {{ return(adapter.dispatch('with_expected_columns', 'nyc_mobility')(relation, columns)) }}
+{%- endmacro %}
+
+{% macro default__with_expected_columns(relation, columns) -%}
     select * from {{ relation }}
     union all by name
     select
@@ -14,4 +18,22 @@
         null as "{{ name }}"{{ "," if not loop.last }}
     {%- endfor %}
     where false
+{%- endmacro %}
+
+{#
+  Spark has no UNION BY NAME: the relation's columns are described (names compare case-insensitively,
+  as Spark resolves them) and every expected column it lacks is added as NULL text.
+#}
+{% macro spark__with_expected_columns(relation, columns) -%}
+    {%- set present = [] -%}
+    {%- if execute -%}
+        {%- for row in run_query('describe query select * from ' ~ relation).rows -%}
+            {%- do present.append(row[0] | lower) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select *
+    {%- for name in columns if name | lower not in present %},
+        cast(null as string) as `{{ name }}`
+    {%- endfor %}
+    from {{ relation }}
 {%- endmacro %}

@@ -7,7 +7,7 @@
 {% test complete_hourly_grid(model, hour_column, partition_columns) %}
 with rows_per_month as (
     select
-        date_trunc('month', {{ hour_column }}) as month_start,
+        {{ truncate_timestamp('month', hour_column) }} as month_start,
         count(*) as actual_rows,
         count(distinct {{ hour_column }}) as hours,
         count(distinct ({{ partition_columns | join(", ") }})) as keys,
@@ -19,10 +19,10 @@ select
     month_start,
     hours,
     keys,
-    date_diff('hour', month_start, month_start + interval 1 month) * keys as expected_rows,
+    {{ diff_in('hour', 'month_start', 'month_start + interval 1 month') }} * keys as expected_rows,
     distinct_rows,
     actual_rows
 from rows_per_month
 where distinct_rows <> actual_rows
-   or actual_rows <> date_diff('hour', month_start, month_start + interval 1 month) * keys
+   or actual_rows <> {{ diff_in('hour', 'month_start', 'month_start + interval 1 month') }} * keys
 {% endtest %}

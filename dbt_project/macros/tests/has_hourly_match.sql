@@ -6,7 +6,7 @@
 select m.{{ column_name }}
 from (select * from {{ model }}) as m
 left join {{ to }} as h
-  on date_trunc('hour', m.{{ column_name }}) = h.{{ field }}
+  on {{ truncate_timestamp('hour', 'm.' ~ column_name) }} = h.{{ field }}
 where m.{{ column_name }} is not null
   and h.{{ field }} is null
 {% endtest %}

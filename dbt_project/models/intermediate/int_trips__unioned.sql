@@ -117,7 +117,7 @@ unioned as (
 )
 
 select
-    md5(mode || '|' || source_month || '|' || regexp_extract(source_file, '[^/\\]+$') || '|' || source_row_number) as trip_id,
+    md5(mode || '|' || source_month || '|' || {{ file_name_of('source_file') }} || '|' || source_row_number) as trip_id,
     *
 from unioned
 where {{ month_window_filter('source_month') }}

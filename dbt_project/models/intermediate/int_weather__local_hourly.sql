@@ -10,7 +10,7 @@ with ranked as (
         *,
         row_number() over (
             partition by observed_at_utc
-            order by (source_month = strftime(observed_at_utc, '%Y-%m')) desc, source_file desc
+            order by (source_month = {{ format_timestamp('observed_at_utc', '%Y-%m') }}) desc, source_file desc
         ) as preference
     from {{ ref('stg_weather__hourly') }}
     where is_valid
@@ -19,7 +19,7 @@ with ranked as (
 per_utc_hour as (
     select
         *,
-        cast(timezone('{{ var("local_timezone") }}', cast(observed_at_utc as timestamp) at time zone 'UTC') as timestamp)
+        {{ utc_to_local('observed_at_utc', var("local_timezone")) }}
             as weather_hour
     from ranked
     where preference = 1

@@ -1,7 +1,7 @@
 {# One row per hour of the day, with the day parts used across the marts and metrics. #}
 select
     hour_of_day,
-    lpad(cast(hour_of_day as varchar), 2, '0') || ':00' as hour_label,
+    lpad(cast(hour_of_day as string), 2, '0') || ':00' as hour_label,
     case
         when hour_of_day between 7 and 9 then 'morning_rush'
         when hour_of_day between 10 and 15 then 'midday'
@@ -11,4 +11,4 @@ select
     end as day_part,
     hour_of_day between 7 and 9 or hour_of_day between 16 and 19 as is_rush_hour,
     hour_of_day between 6 and 19 as is_daytime
-from (select cast(range as integer) as hour_of_day from range(24))
+from (select cast(range as integer) as hour_of_day from {{ series(0, 24, 1) }})

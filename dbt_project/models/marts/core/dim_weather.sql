@@ -11,11 +11,11 @@ with observed as (
 
 hours as (
     select range as weather_hour
-    from range(
-        (select min(weather_hour) from observed),
-        (select max(weather_hour) from observed) + interval 1 hour,
-        interval 1 hour
-    )
+    from {{ series(
+        '(select min(weather_hour) from observed)',
+        '(select max(weather_hour) from observed) + interval 1 hour',
+        'interval 1 hour'
+    ) }}
 ),
 
 joined as (
@@ -31,10 +31,10 @@ filled as (
     select
         j.weather_hour,
         j.is_filled,
-        o.* exclude (weather_hour)
+        {{ star_except(['weather_hour'], 'o') }}
     from joined as j
     inner join observed as o on o.weather_hour = j.source_hour
-    where date_diff('hour', j.source_hour, j.weather_hour) <= {{ fill_limit }}
+    where {{ diff_in('hour', 'j.source_hour', 'j.weather_hour') }} <= {{ fill_limit }}
 ),
 
 classified as (

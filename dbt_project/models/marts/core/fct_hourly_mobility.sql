@@ -20,13 +20,7 @@ months as (
 ),
 
 hours as (
-    select source_month, range as pickup_hour
-    from months,
-        range(
-            strptime(source_month, '%Y-%m'),
-            strptime(source_month, '%Y-%m') + interval 1 month,
-            interval 1 hour
-        )
+    {{ month_hours('months') }}
 ),
 
 month_modes as (

@@ -18,13 +18,13 @@ select
     t.trip_id,
     t.mode,
     t.source_month,
-    regexp_extract(t.source_file, '[^/\\]+$') as source_file_name,
+    {{ file_name_of('t.source_file') }} as source_file_name,
     t.source_row_number,
     t.pickup_at,
     t.dropoff_at,
     cast(t.pickup_at as date) as pickup_date,
     d.date_key as pickup_date_key,
-    date_trunc('hour', t.pickup_at) as pickup_hour,
+    {{ truncate_timestamp('hour', 't.pickup_at') }} as pickup_hour,
     tm.hour_of_day as pickup_hour_of_day,
     t.trip_duration_minutes,
     t.trip_distance_km,
@@ -77,6 +77,6 @@ select
 from trips as t
 left join {{ ref('dim_location') }} as pl on pl.location_id = t.pickup_location_id
 left join {{ ref('dim_location') }} as dl on dl.location_id = t.dropoff_location_id
-left join {{ ref('dim_weather') }} as w on w.weather_hour = date_trunc('hour', t.pickup_at)
+left join {{ ref('dim_weather') }} as w on w.weather_hour = {{ truncate_timestamp('hour', 't.pickup_at') }}
 left join {{ ref('dim_date') }} as d on d.date_day = cast(t.pickup_at as date)
 left join {{ ref('dim_time') }} as tm on tm.hour_of_day = hour(t.pickup_at)

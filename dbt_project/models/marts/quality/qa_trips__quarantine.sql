@@ -8,7 +8,7 @@ select
     trip_id,
     mode,
     source_month,
-    regexp_extract(source_file, '[^/\\]+$') as source_file_name,
+    {{ file_name_of('source_file') }} as source_file_name,
     source_row_number,
     invalid_reason,
     pickup_at,

@@ -1,5 +1,5 @@
 {#- a monthly model (dbt_project.yml); its rows without a month are recomputed every time -#}
-{{ config(pre_hook="{% if is_incremental() %}delete from {{ this }} where source_month is null{% endif %}") }}
+{{ config(pre_hook="{% if is_incremental() %}{{ delete_rows_without_month() }}{% endif %}") }}
 {#
   Data quality per source and month: published records, valid trips, quarantined records (in
   total and per reason) and the rejection rate. raw = valid + quarantined must hold exactly.
@@ -27,7 +27,7 @@ quarantined as (
         mode,
         source_month,
         cast(sum(n) as bigint) as quarantined_rows,
-        map_from_entries(list(struct_pack(k := invalid_reason, v := n) order by invalid_reason)) as rows_by_reason
+        {{ counts_map('invalid_reason', 'n') }} as rows_by_reason
     from (
         select mode, source_month, invalid_reason, count(*) as n
         from {{ ref('int_trips__unioned') }}
@@ -46,8 +46,8 @@ select
     coalesce(v.valid_rows, 0) as valid_rows,
     coalesce(q.quarantined_rows, 0) as quarantined_rows,
     coalesce(q.quarantined_rows, 0) / p.raw_rows as rejection_rate,
-    cast(to_json(coalesce(q.rows_by_reason, map())) as varchar) as rows_by_reason,
-    cast(null as varchar) as note
+    {{ counts_map_json('q.rows_by_reason') }} as rows_by_reason,
+    cast(null as string) as note
 from published as p
 left join valid as v using (mode, source_month)
 left join quarantined as q using (mode, source_month)
@@ -58,7 +58,7 @@ union all
 select
     m.mode || '|none' as summary_id,
     m.mode,
-    cast(null as varchar) as source_month,
+    cast(null as string) as source_month,
     0 as raw_rows,
     0 as valid_rows,
     0 as quarantined_rows,

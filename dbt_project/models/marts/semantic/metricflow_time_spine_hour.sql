@@ -1,7 +1,7 @@
 {# Hour-grain time spine for MetricFlow (configured in YAML with `time_spine:`). #}
 select range as date_hour
-from range(
-    cast('{{ var("calendar_start") }}' as timestamp),
-    cast('{{ var("calendar_end") }}' as timestamp) + interval 1 day,
-    interval 1 hour
-)
+from {{ series(
+    "cast('" ~ var('calendar_start') ~ "' as timestamp)",
+    "cast('" ~ var('calendar_end') ~ "' as timestamp) + interval 1 day",
+    "interval 1 hour"
+) }}

@@ -29,24 +29,24 @@ typed as (
         {{ source_month_of('filename') }} as source_month,
         {{ citibike_system('filename') }} as system,
         case when ride_id is not null then 'v3' else 'legacy' end as source_schema,
-        cast(ride_id as varchar) as ride_id,
-        {{ parse_timestamps(['started_at', 'starttime', '"Start Time"']) }} as started_at,
-        {{ parse_timestamps(['ended_at', 'stoptime', '"Stop Time"']) }} as ended_at,
-        {{ coalesce_as(['tripduration', '"Trip Duration"'], 'double') }} as published_duration_seconds,
-        nullif(trim({{ coalesce_as(['start_station_id', '"start station id"'], 'varchar') }}), '') as start_station_id,
-        nullif(trim({{ coalesce_as(['start_station_name', '"start station name"'], 'varchar') }}), '') as start_station_name,
-        nullif(trim({{ coalesce_as(['end_station_id', '"end station id"'], 'varchar') }}), '') as end_station_id,
-        nullif(trim({{ coalesce_as(['end_station_name', '"end station name"'], 'varchar') }}), '') as end_station_name,
-        {{ coalesce_as(['start_lat', '"start station latitude"'], 'double') }} as start_lat,
-        {{ coalesce_as(['start_lng', '"start station longitude"'], 'double') }} as start_lng,
-        {{ coalesce_as(['end_lat', '"end station latitude"'], 'double') }} as end_lat,
-        {{ coalesce_as(['end_lng', '"end station longitude"'], 'double') }} as end_lng,
+        cast(ride_id as string) as ride_id,
+        {{ parse_timestamps(['started_at', 'starttime', col('Start Time')]) }} as started_at,
+        {{ parse_timestamps(['ended_at', 'stoptime', col('Stop Time')]) }} as ended_at,
+        {{ coalesce_as(['tripduration', col('Trip Duration')], 'double') }} as published_duration_seconds,
+        nullif(trim({{ coalesce_as(['start_station_id', col('start station id')], 'string') }}), '') as start_station_id,
+        nullif(trim({{ coalesce_as(['start_station_name', col('start station name')], 'string') }}), '') as start_station_name,
+        nullif(trim({{ coalesce_as(['end_station_id', col('end station id')], 'string') }}), '') as end_station_id,
+        nullif(trim({{ coalesce_as(['end_station_name', col('end station name')], 'string') }}), '') as end_station_name,
+        {{ coalesce_as(['start_lat', col('start station latitude')], 'double') }} as start_lat,
+        {{ coalesce_as(['start_lng', col('start station longitude')], 'double') }} as start_lng,
+        {{ coalesce_as(['end_lat', col('end station latitude')], 'double') }} as end_lat,
+        {{ coalesce_as(['end_lng', col('end station longitude')], 'double') }} as end_lng,
         case
-            when rideable_type is not null then lower(cast(rideable_type as varchar))
+            when rideable_type is not null then lower(cast(rideable_type as string))
             else 'classic_bike'
         end as bike_type,
-        nullif(trim({{ coalesce_as(['bikeid', '"Bike ID"'], 'varchar') }}), '') as bike_id,
-        case lower(trim({{ coalesce_as(['member_casual', 'usertype', '"User Type"'], 'varchar') }}))
+        nullif(trim({{ coalesce_as(['bikeid', col('Bike ID')], 'string') }}), '') as bike_id,
+        case lower(trim({{ coalesce_as(['member_casual', 'usertype', col('User Type')], 'string') }}))
             when 'member' then 'member'
             when 'subscriber' then 'member'
             when 'casual' then 'casual'

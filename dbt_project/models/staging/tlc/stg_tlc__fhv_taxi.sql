@@ -17,14 +17,14 @@ typed as (
         filename as source_file,
         file_row_number as source_row_number,
         {{ source_month_of('filename') }} as source_month,
-        upper(trim(cast(coalesce(cast(dispatching_base_num as varchar), cast("Dispatching_base_number" as varchar)) as varchar)))
+        upper(trim(cast(coalesce(cast(dispatching_base_num as string), cast({{ col('Dispatching_base_number') }} as string)) as string)))
             as dispatching_base_number,
-        upper(trim(cast("Affiliated_base_number" as varchar))) as affiliated_base_number,
-        {{ parse_timestamps(['pickup_datetime', '"Pickup_date"']) }} as pickup_at,
-        {{ parse_timestamp('"dropOff_datetime"') }} as dropoff_at,
-        {{ coalesce_integer(['"PUlocationID"', '"locationID"']) }} as pickup_location_id,
-        try_cast(try_cast("DOlocationID" as double) as integer) as dropoff_location_id,
-        coalesce(try_cast(try_cast("SR_Flag" as double) as integer), 0) = 1 as is_shared_ride
+        upper(trim(cast({{ col('Affiliated_base_number') }} as string))) as affiliated_base_number,
+        {{ parse_timestamps(['pickup_datetime', col('Pickup_date')]) }} as pickup_at,
+        {{ parse_timestamp(col('dropOff_datetime')) }} as dropoff_at,
+        {{ coalesce_integer([col('PUlocationID'), col('locationID')]) }} as pickup_location_id,
+        try_cast(try_cast({{ col('DOlocationID') }} as double) as integer) as dropoff_location_id,
+        coalesce(try_cast(try_cast({{ col('SR_Flag') }} as double) as integer), 0) = 1 as is_shared_ride
     from raw
 ),
 

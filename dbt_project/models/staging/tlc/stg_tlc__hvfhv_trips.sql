@@ -24,15 +24,15 @@ typed as (
         filename as source_file,
         file_row_number as source_row_number,
         {{ source_month_of('filename') }} as source_month,
-        nullif(upper(trim(cast(hvfhs_license_num as varchar))), '') as hvfhs_license_number,
-        nullif(upper(trim(cast(dispatching_base_num as varchar))), '') as dispatching_base_number,
-        nullif(upper(trim(cast(originating_base_num as varchar))), '') as originating_base_number,
+        nullif(upper(trim(cast(hvfhs_license_num as string))), '') as hvfhs_license_number,
+        nullif(upper(trim(cast(dispatching_base_num as string))), '') as dispatching_base_number,
+        nullif(upper(trim(cast(originating_base_num as string))), '') as originating_base_number,
         {{ parse_timestamp('request_datetime') }} as request_at_published,
         {{ parse_timestamp('on_scene_datetime') }} as on_scene_at_published,
         {{ parse_timestamp('pickup_datetime') }} as pickup_at,
         {{ parse_timestamp('dropoff_datetime') }} as dropoff_at,
-        {{ coalesce_integer(['"PULocationID"']) }} as pickup_location_id,
-        {{ coalesce_integer(['"DOLocationID"']) }} as dropoff_location_id,
+        {{ coalesce_integer([col('PULocationID')]) }} as pickup_location_id,
+        {{ coalesce_integer([col('DOLocationID')]) }} as dropoff_location_id,
         try_cast(trip_miles as double) as trip_distance_miles,
         {{ coalesce_integer(['trip_time']) }} as trip_time_seconds,
         try_cast(base_passenger_fare as double) as base_passenger_fare_amount,
@@ -45,7 +45,7 @@ typed as (
         try_cast(driver_pay as double) as driver_pay_amount,
         try_cast(cbd_congestion_fee as double) as cbd_congestion_fee_amount,
         {{ yes_no_flag('shared_request_flag') }} as is_shared_request,
-        coalesce({{ yes_no_flag('shared_match_flag') }}, case when try_cast("SR_Flag" as double) = 1 then true end)
+        coalesce({{ yes_no_flag('shared_match_flag') }}, case when try_cast({{ col('SR_Flag') }} as double) = 1 then true end)
             as is_shared_match,
         {{ yes_no_flag('access_a_ride_flag') }} as is_access_a_ride,
         {{ yes_no_flag('wav_request_flag') }} as is_wav_request,
@@ -55,7 +55,7 @@ typed as (
 
 measured as (
     select
-        * exclude (request_at_published, on_scene_at_published),
+        {{ star_except(['request_at_published', 'on_scene_at_published']) }},
         case when year(request_at_published) >= 2001 then request_at_published end as request_at,
         case when year(on_scene_at_published) >= 2001 then on_scene_at_published end as on_scene_at,
         coalesce(year(on_scene_at_published) < 2001, false) as is_on_scene_sentinel,
@@ -78,7 +78,7 @@ waited as (
 )
 
 select
-    * exclude (request_to_pickup_minutes),
+    {{ star_except(['request_to_pickup_minutes']) }},
     -- request -> pickup; null when the request time is missing, after the pickup or a day before it
     case
         when request_to_pickup_minutes between 0 and {{ var('max_trip_hours') }} * 60

@@ -12,7 +12,7 @@ with responses as (
         coalesce(utc_offset_seconds, 0) as utc_offset_seconds,
         hourly_units,
         hourly
-    from {{ source('weather', 'open_meteo_hourly') }}
+    from {{ raw_files('weather', 'open_meteo_hourly') }}
 ),
 
 {% set variables = {
@@ -31,43 +31,7 @@ with responses as (
     'wind_gusts': ['wind_gusts_10m', 'windgusts_10m'],
 } %}
 
-{#- Each variable array is cast once per response, then all arrays are unnested side by side. #}
-arrays as (
-    select
-        source_file,
-        source_month,
-        utc_offset_seconds,
-        cast(hourly -> '$.time' as varchar[]) as time_list,
-        {%- for name, keys in variables.items() %}
-        coalesce(
-            {%- for key in keys %}
-            try_cast(hourly -> '$.{{ key }}' as double[]),
-            {%- endfor %}
-            cast([] as double[])
-        ) as {{ name }}_list,
-        coalesce(
-            {%- for key in keys %}
-            hourly_units ->> '$.{{ key }}'{{ "," if not loop.last }}
-            {%- endfor %}
-        ) as {{ name }}_unit{{ "," if not loop.last }}
-        {%- endfor %}
-    from responses
-),
-
-picked as (
-    select
-        source_file,
-        source_month,
-        utc_offset_seconds,
-        {%- for name in variables %}
-        {{ name }}_unit,
-        {%- endfor %}
-        unnest(time_list) as published_time,
-        {%- for name in variables %}
-        unnest({{ name }}_list) as {{ name }}_value{{ "," if not loop.last }}
-        {%- endfor %}
-    from arrays
-),
+{{ open_meteo_hourly_values('responses', variables) }},
 
 converted as (
     select
@@ -75,7 +39,7 @@ converted as (
         source_month,
         published_time,
         utc_offset_seconds,
-        strptime(published_time, '%Y-%m-%dT%H:%M') - to_seconds(utc_offset_seconds) as observed_at_utc,
+        {{ parse_timestamp_as('published_time', '%Y-%m-%dT%H:%M') }} - {{ seconds_interval('utc_offset_seconds') }} as observed_at_utc,
         case when temperature_unit = '°F' then (temperature_value - 32) * 5 / 9 else temperature_value end
             as temperature_c,
         case when apparent_temperature_unit = '°F' then (apparent_temperature_value - 32) * 5 / 9

@@ -4,4 +4,4 @@ select
     cast(lng_from as integer) as lng_from,
     cast(lng_to as integer) as lng_to,
     cast(location_id as integer) as location_id
-from {{ source('zones', 'taxi_zone_shapes') }}
+from {{ raw_files('zones', 'taxi_zone_shapes') }}

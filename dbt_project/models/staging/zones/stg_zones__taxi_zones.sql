@@ -5,14 +5,14 @@
 #}
 select
     filename as source_file,
-    cast("LocationID" as integer) as location_id,
-    nullif(trim("Borough"), '') as borough_published,
+    cast({{ col('LocationID') }} as integer) as location_id,
+    nullif(trim({{ col('Borough') }}), '') as borough_published,
     case
-        when trim("Borough") in ('Manhattan', 'Brooklyn', 'Queens', 'Bronx', 'Staten Island', 'EWR')
-            then trim("Borough")
-        when cast("LocationID" as integer) = 265 then 'Outside NYC'
+        when trim({{ col('Borough') }}) in ('Manhattan', 'Brooklyn', 'Queens', 'Bronx', 'Staten Island', 'EWR')
+            then trim({{ col('Borough') }})
+        when cast({{ col('LocationID') }} as integer) = 265 then 'Outside NYC'
         else 'Unknown'
     end as borough,
-    nullif(trim("Zone"), '') as zone_name,
+    nullif(trim({{ col('Zone') }}), '') as zone_name,
     nullif(trim(service_zone), '') as service_zone
-from {{ source('zones', 'taxi_zone_lookup') }}
+from {{ raw_files('zones', 'taxi_zone_lookup') }}
