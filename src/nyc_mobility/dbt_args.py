@@ -28,6 +28,24 @@ def dbt_vars(
     return values
 
 
+def landed_trip_tables(raw_dir: Path) -> list[str]:
+    """The dbt source tables of the trip sources with at least one landed file under ``raw_dir``.
+
+    Passed to Spark builds as the var ``landed_sources`` (Spark SQL cannot count a glob's files, so
+    macros/staging/raw_source.sql builds the others as empty sources, as DuckDB does by itself).
+    """
+    from nyc_mobility import sources
+
+    return sorted(
+        source.dbt_table
+        for source in sources.trips()
+        if any(
+            not path.name.startswith(".")
+            for path in Path(raw_dir).glob(f"{source.folder}/month=*/*{source.landed_suffix}")
+        )
+    )
+
+
 def vars_arg(values: Mapping[str, Any]) -> list[str]:
     return ["--vars", json.dumps(dict(values), sort_keys=True)]
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from nyc_mobility.dbt_args import build_args, dbt_vars, invocation_target_path, vars_arg
+from nyc_mobility.dbt_args import build_args, dbt_vars, invocation_target_path, landed_trip_tables, vars_arg
 from nyc_mobility.months import InvalidMonthError
 from nyc_mobility.settings import Settings
 
@@ -52,3 +52,17 @@ def test_invocation_target_path_is_inside_data_dir_and_sanitised(settings):
     path = invocation_target_path(settings, "../../etc/passwd")
     assert path.parent == settings.dbt_artifacts_dir / "runs"
     assert ".." not in path.name and "/" not in path.name
+
+
+def test_landed_trip_tables_names_the_trip_sources_with_files(tmp_path):
+    raw = tmp_path / "raw"
+    assert landed_trip_tables(raw) == []
+    (raw / "tlc_yellow" / "month=2024-10").mkdir(parents=True)
+    (raw / "tlc_yellow" / "month=2024-10" / "yellow_tripdata_2024-10.parquet").write_bytes(b"PAR1")
+    (raw / "tlc_green" / "month=2024-10").mkdir(parents=True)  # a folder without files is no landing
+    (raw / "tlc_green" / "month=2024-10" / ".partial.parquet").write_bytes(b"")  # nor a hidden temporary
+    (raw / "citibike" / "month=2024-11").mkdir(parents=True)
+    (raw / "citibike" / "month=2024-11" / "202411-citibike-tripdata_1.parquet").write_bytes(b"PAR1")
+    (raw / "weather" / "month=2024-11").mkdir(parents=True)  # not a trip source
+    (raw / "weather" / "month=2024-11" / "open_meteo.json").write_text("{}")
+    assert landed_trip_tables(raw) == ["tripdata", "yellow_tripdata"]
