@@ -43,7 +43,7 @@ def test_unit_tests_pass_on_an_empty_warehouse(tmp_path):
         # a validity rule lost: the record of the file's previous month would count as a trip
         (
             "macros/staging/trip_validity_rules.sql",
-            "when strftime({{ pickup }}, '%Y-%m') <> source_month then 'outside_file_month'",
+            "when {{ format_timestamp(pickup, '%Y-%m') }} <> source_month then 'outside_file_month'",
             "",
             "yellow_validity_rules",
         ),
@@ -57,7 +57,7 @@ def test_unit_tests_pass_on_an_empty_warehouse(tmp_path):
         # local hours computed in UTC (the host-independent conversion dropped)
         (
             "models/intermediate/int_weather__local_hourly.sql",
-            "cast(timezone('{{ var(\"local_timezone\") }}', cast(observed_at_utc as timestamp) at time zone 'UTC') as timestamp)",
+            "{{ utc_to_local('observed_at_utc', var(\"local_timezone\")) }}",
             "cast(observed_at_utc as timestamp)",
             "weather_local_hour",
         ),
