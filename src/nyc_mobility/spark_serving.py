@@ -38,19 +38,17 @@ def _checked(name: str) -> str:
     return name
 
 
-def export_tables(spark: Any, schema: str, tables: Iterable[str], export_dir: Path) -> dict[str, int]:
+def export_tables(spark: Any, schema: str, tables: Iterable[str], export_dir: Path) -> list[str]:
     """Write each of ``schema``'s ``tables`` as a parquet folder ``export_dir/<table>`` (replacing an
-    earlier export) with Spark; returns the rows of each."""
+    earlier export) with Spark; returns the tables, also listed in ``export_dir/_tables.json``."""
     export_dir = Path(export_dir)
     shutil.rmtree(export_dir, ignore_errors=True)
     export_dir.mkdir(parents=True)
-    rows: dict[str, int] = {}
-    for table in tables:
-        frame = spark.table(f"{_checked(schema)}.{_checked(table)}")
-        frame.write.mode("overwrite").parquet(str(export_dir / table))
-        rows[table] = frame.count()
-    (export_dir / "_tables.json").write_text(json.dumps(rows, sort_keys=True), encoding="utf-8")
-    return rows
+    names = sorted(_checked(table) for table in tables)
+    for table in names:
+        spark.table(f"{_checked(schema)}.{table}").write.mode("overwrite").parquet(str(export_dir / table))
+    (export_dir / "_tables.json").write_text(json.dumps(names), encoding="utf-8")
+    return names
 
 
 def load_warehouse(export_dir: Path, warehouse: Path, tables: Iterable[str] | None = None) -> list[str]:
@@ -68,13 +66,17 @@ def load_warehouse(export_dir: Path, warehouse: Path, tables: Iterable[str] | No
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     tmp = warehouse.with_name(warehouse.name + ".loading")
     tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp), config={"autoinstall_known_extensions": False})
     try:
-        for table in tables:
-            folder = str(export_dir / _checked(table)).replace("'", "''")
-            con.execute(f"create table \"{table}\" as select * from read_parquet('{folder}/*.parquet')")
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    tmp.replace(warehouse)
+        con = duckdb.connect(str(tmp), config={"autoinstall_known_extensions": False})
+        try:
+            for table in tables:
+                folder = str(export_dir / _checked(table)).replace("'", "''")
+                con.execute(f"create table \"{table}\" as select * from read_parquet('{folder}/*.parquet')")
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        tmp.replace(warehouse)
+    except BaseException:  # never a half-loaded warehouse left behind
+        tmp.unlink(missing_ok=True)
+        raise
     return tables

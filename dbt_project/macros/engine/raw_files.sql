@@ -47,6 +47,9 @@
             ~ schema ~ "') as parsed from binaryFile.`" ~ pattern ~ "`))") }}
     {%- elif location.format == 'csv' -%}
         {%- set header = run_query("select value from text.`" ~ pattern ~ "` limit 1").columns[0].values()[0] -%}
+        {%- if "'" in header or '`' in header -%}
+            {{ exceptions.raise_compiler_error("source " ~ source_name ~ "." ~ table_name ~ ": a quote in the CSV header of " ~ pattern ~ ": " ~ header) }}
+        {%- endif -%}
         {%- set names = [] -%}
         {%- for name in header.split(',') -%}{%- do names.append(name.strip().strip('"')) -%}{%- endfor -%}
         {%- set schema = [] -%}

@@ -17,11 +17,10 @@
 {% macro default__raw_source(source_name, table_name) -%}
     {%- set relation = source(source_name, table_name) -%}
     {%- set files = 1 -%}
-    {%- set node = (graph.get('sources') or {}).get('source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table_name) -%}
     {#- unit tests replace the source with their fixture (and have no sources in their graph) -#}
-    {%- if execute and node is not none -%}
-        {%- set location = node.meta.get('external_location') or node.config.meta.get('external_location') -%}
-        {%- set pattern = modules.re.search("'([^']*)'", location).group(1) -%}
+    {%- set node = raw_source_node(source_name, table_name) -%}
+    {%- if node is not none -%}
+        {%- set pattern = raw_source_location(node).pattern -%}
         {%- set files = run_query("select count(*) from glob('" ~ pattern ~ "')").columns[0].values()[0] -%}
         {%- if files == 0 -%}
             {{ log("WARNING: no landed files for source " ~ source_name ~ "." ~ table_name ~ " (" ~ pattern ~ "): it is built as an empty source", info=true) }}
