@@ -51,7 +51,7 @@ def _definitions(settings: Settings) -> dg.Definitions:
     from nyc_mobility.assets.dbt import build_dbt_assets, dbt_resource
     from nyc_mobility.assets.raw import build_raw_assets, monthly_keys, static_keys
     from nyc_mobility.assets.semantic import build_semantic_assets
-    from nyc_mobility.assets.serving import build_serving_assets
+    from nyc_mobility.assets.serving import REPORT_KEY, build_serving_assets
     from nyc_mobility.ops.alerts import run_failure_alert_sensor
     from nyc_mobility.ops.freshness import freshness_checks, freshness_sensor, with_daily_freshness
     from nyc_mobility.ops.retention import retention_job, retention_schedule
@@ -62,6 +62,8 @@ def _definitions(settings: Settings) -> dg.Definitions:
         full_history_tests_job,
         full_history_tests_schedule,
         raw_monthly_job,
+        report_job,
+        report_schedule,
     )
     from nyc_mobility.ops.sensors import raw_files_sensor
     from nyc_mobility.partitions import settings_partitions
@@ -85,8 +87,10 @@ def _definitions(settings: Settings) -> dg.Definitions:
             | dg.AssetSelection.assets(*dbt_defs)
             | dg.AssetSelection.assets(*serving_defs)
         )
+        - dg.AssetSelection.assets(REPORT_KEY)  # its own job: a month's build must cost the month
         - dg.AssetSelection.checks(*fresh)
     )
+    report = report_job(dg.AssetSelection.assets(REPORT_KEY))
     monthly = raw_monthly_job(dg.AssetSelection.assets(*raw_monthly_keys) - dg.AssetSelection.checks(*fresh))
     dbt_only = dbt_job(
         dg.AssetSelection.assets(*dbt_defs) - dg.AssetSelection.checks(*fresh), settings_partitions(settings)
@@ -99,7 +103,7 @@ def _definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=with_daily_freshness(assets) if watched else assets,
         asset_checks=fresh,
-        jobs=[job, dbt_only, monthly, full_tests, cleanup],
+        jobs=[job, dbt_only, monthly, full_tests, report, cleanup],
         sensors=[
             raw_files_sensor(settings, job),
             run_failure_alert_sensor(settings),
@@ -108,6 +112,7 @@ def _definitions(settings: Settings) -> dg.Definitions:
         schedules=[
             daily_build_schedule(job, settings.cron, settings_partitions(settings)),
             full_history_tests_schedule(full_tests, settings.full_test_cron, settings_partitions(settings)),
+            report_schedule(report, settings),
             retention_schedule(cleanup),
         ],
         resources={"dbt": dbt_resource(settings)},

@@ -49,7 +49,7 @@ class RunProgress:
         if self.step == 0:
             return "landing raw files, loading the definitions"
         if self.finished_steps >= len(DBT_STEPS):
-            return "KPI table, serving snapshot, report"
+            return "KPI table, serving snapshot"
         return DBT_STEPS[min(self.step, len(DBT_STEPS)) - 1]
 
     def feed(self, line: str) -> bool:

@@ -2,6 +2,8 @@
 
 Every number comes from ``nyc_mobility.metrics`` (so from the same definitions as the KPI table and
 ``mf``); the charts are Plotly figures with plotly.js embedded once, so the file opens offline.
+The report covers the latest ``months`` calendar months with trips (``report_months``): a build
+renders it after every publish, so its cost and memory must not grow with the history.
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ HEADLINE_TABLE = (
     "fare_per_mile_in_rain",
     "hvfhv_trip_share",
     "platform_take_rate",
-    "hvfhv_median_wait_minutes",
 )
 # The governed share metric of each mode (the market-share chart stacks them per month).
 MODE_SHARES = {
@@ -74,14 +75,50 @@ def _grouped_bars(rows, categories, title, y_title):
     return figure
 
 
-def charts(service: MetricsService) -> list[Chart]:
-    """The report's figures, each from one metric query."""
+@dataclass(frozen=True)
+class Window:
+    """The report's days (inclusive); ``None`` when the snapshot has no trips."""
+
+    start: dt.date | None
+    end: dt.date | None
+
+    @property
+    def bounds(self) -> dict[str, dt.date | None]:
+        return {"start": self.start, "end": self.end}
+
+
+def report_window(service: MetricsService, months: int) -> Window:
+    """The latest ``months`` calendar months with trips, from their first to their last trip day."""
+    if months < 1:
+        raise ValueError(f"a report covers at least one month, not {months}")
+    by_month = [row[0] for row in service.query(["trips"], ["metric_time__month"]).rows if row[1]]
+    if not by_month:
+        return Window(None, None)
+    last = by_month[-1]
+    index = last.year * 12 + last.month - 1 - (months - 1)
+    first_month = dt.date(index // 12, index % 12 + 1, 1)
+    days = service.query(["trips"], ["metric_time__day"], start=first_month).rows
+    days = [row[0] for row in days if row[1]]
+    return Window(_as_date(days[0]), _as_date(days[-1]))
+
+
+def _as_date(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def charts(service: MetricsService, window: Window | None = None) -> list[Chart]:
+    """The report's figures, each from one metric query over the window."""
     import plotly.graph_objects as go
 
-    by_band = service.query(["trips_per_hour"], ["weather_hour__temperature_band", "mode"]).rows
-    by_rain = service.query(["trips_per_hour"], ["weather_hour__precipitation_intensity", "mode"]).rows
-    lift = service.query(["rain_demand_lift", "snow_demand_lift"], ["mode"]).rows
-    profile = service.query(["trips_per_hour"], ["clock_hour", "weather_hour__is_wet_day", "mode"]).rows
+    bounds = (window or Window(None, None)).bounds
+    by_band = service.query(["trips_per_hour"], ["weather_hour__temperature_band", "mode"], **bounds).rows
+    by_rain = service.query(
+        ["trips_per_hour"], ["weather_hour__precipitation_intensity", "mode"], **bounds
+    ).rows
+    lift = service.query(["rain_demand_lift", "snow_demand_lift"], ["mode"], **bounds).rows
+    profile = service.query(
+        ["trips_per_hour"], ["clock_hour", "weather_hour__is_wet_day", "mode"], **bounds
+    ).rows
 
     styles = mode_styles()
     lift_figure = go.Figure()
@@ -99,7 +136,7 @@ def charts(service: MetricsService) -> list[Chart]:
         height=380,
     )
 
-    shares = service.query(list(MODE_SHARES.values()), ["metric_time__month"]).rows
+    shares = service.query(list(MODE_SHARES.values()), ["metric_time__month"], **bounds).rows
     share_figure = go.Figure()
     for index, mode in enumerate(MODE_SHARES):
         label, colour = styles.get(mode, (mode, PALETTE[0]))
@@ -116,7 +153,7 @@ def charts(service: MetricsService) -> list[Chart]:
         template="plotly_white",
         height=380,
     )
-    by_company = service.query(["rain_demand_lift"], ["hourly_mobility__company"]).rows
+    by_company = service.query(["rain_demand_lift"], ["hourly_mobility__company"], **bounds).rows
     company_figure = go.Figure()
     company_figure.add_bar(
         x=[row[0] for row in by_company if row[1] is not None],
@@ -191,11 +228,11 @@ def _format(value: object) -> str:
     return f"{value:,}" if isinstance(value, int) else html.escape(str(value))
 
 
-def headline_table(service: MetricsService) -> str:
+def headline_table(service: MetricsService, window: Window | None = None) -> str:
     from nyc_mobility.metrics import list_metrics
 
     labels = {m.name: (m.label, m.description) for m in list_metrics()}
-    result = service.query(list(HEADLINE_TABLE))
+    result = service.query(list(HEADLINE_TABLE), **(window or Window(None, None)).bounds)
     values = dict(zip(result.columns, result.rows[0], strict=True)) if result.rows else {}
     rows = "\n".join(
         f"<tr><td title='{html.escape(labels[name][1])}'>{html.escape(labels[name][0])}</td>"
@@ -205,13 +242,13 @@ def headline_table(service: MetricsService) -> str:
     return f"<table><thead><tr><th>metric</th><th>name</th><th>value</th></tr></thead><tbody>{rows}</tbody></table>"
 
 
-def render(service: MetricsService) -> str:
-    """The whole report as one HTML document (plotly.js inlined once)."""
-    span = service.query(["trips"], ["metric_time__day"]).rows
-    first, last = (span[0][0], span[-1][0]) if span else (None, None)
-    period = f"{first:%Y-%m-%d} to {last:%Y-%m-%d}" if first else "no data"
+def render(service: MetricsService, months: int = 12) -> str:
+    """The whole report over the latest ``months`` months with trips, as one HTML document
+    (plotly.js inlined once)."""
+    window = report_window(service, months)
+    period = f"{window.start:%Y-%m-%d} to {window.end:%Y-%m-%d}" if window.start else "no data"
     sections = []
-    for index, chart in enumerate(charts(service)):
+    for index, chart in enumerate(charts(service, window)):
         body = chart.figure.to_html(full_html=False, include_plotlyjs=index == 0, div_id=f"chart-{index}")
         sections.append(
             f"<section class='chart'><h2>{html.escape(chart.title)}</h2>"
@@ -226,22 +263,23 @@ table {{ border-collapse: collapse; margin: 1rem 0; }} td, th {{ padding: .3rem 
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; }} .meta {{ color: #666; }}
 </style></head><body>
 <h1>Weather impact on NYC mobility</h1>
-<p class="meta">Trips from {period}, from the governed metrics of the serving snapshot.
+<p class="meta">Trips from {period} (the latest {months} month{"s" if months > 1 else ""} with trips),
+from the governed metrics of the serving snapshot.
 Generated {generated} by nyc-mobility.</p>
 <h2>Headline metrics</h2>
-{headline_table(service)}
+{headline_table(service, window)}
 {"".join(sections)}
 </body></html>
 """
 
 
-def write_report(service: MetricsService, output: Path) -> Path:
-    """Render and write atomically (a reader never sees half a report; two writers never share a
-    temporary file)."""
+def write_report(service: MetricsService, output: Path, months: int = 12) -> Path:
+    """Render the latest ``months`` months and write atomically (a reader never sees half a report;
+    two writers never share a temporary file)."""
     from nyc_mobility.raw import atomic_path
 
     output = Path(output)
-    page = render(service)
+    page = render(service, months)
     with atomic_path(output) as tmp:
         tmp.write_text(page, encoding="utf-8")
         tmp.chmod(0o644)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 DEFAULT_CRON = "0 2 * * *"
 DEFAULT_FULL_TEST_CRON = "0 4 * * 0"
+DEFAULT_REPORT_CRON = "0 6 * * *"
 # The embedded sample's default months and size (the CLI and the generator use these too).
 SAMPLE_START, SAMPLE_END, SAMPLE_SCALE = "2024-10", "2024-11", 0.002
 ENV_PREFIX = "NYC_MOBILITY_"
@@ -63,6 +64,13 @@ class Settings(BaseModel):
         description=(
             "Cron (UTC) of the weekly_full_history_tests schedule: every dbt test over every month "
             "(a month's build tests that month only)."
+        ),
+    )
+    report_cron: str = Field(
+        default=DEFAULT_REPORT_CRON,
+        description=(
+            "Cron (UTC) of the daily_weather_report schedule: the report is rendered again when the "
+            "snapshot changed since it was last written (not in every month's build)."
         ),
     )
     log_retention_days: int = Field(
@@ -119,6 +127,15 @@ class Settings(BaseModel):
     )
     raw_sensor_interval_seconds: int = Field(
         default=60, ge=1, le=86400, description="How often the raw-file sensor looks for new files."
+    )
+    report_months: int = Field(
+        default=12,
+        ge=1,
+        le=600,
+        description=(
+            "Months the weather-impact report covers: the latest ones with trips (so the report "
+            "costs the same with any length of history)."
+        ),
     )
     raw_settle_seconds: int = Field(
         default=60,
@@ -185,7 +202,7 @@ class Settings(BaseModel):
             )
         return Path(os.path.expanduser(value)).absolute()
 
-    @field_validator("cron", "full_test_cron")
+    @field_validator("cron", "full_test_cron", "report_cron")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
         from dagster._utils.schedules import is_valid_cron_string

@@ -39,6 +39,7 @@ def test_the_documented_commands_start_the_schedules_the_daemon_runs(tmp_path):
         "daily_dbt_build": "STOPPED",
         "daily_log_retention": "STOPPED",
         "weekly_full_history_tests": "RUNNING",  # a build tests its months; this, every month
+        "daily_weather_report": "RUNNING",  # a build publishes its months; this renders the report
     }
     for name in ("daily_dbt_build", "daily_log_retention"):  # one schedule a call
         _dagster(home, "schedule", "start", name, "-w", "workspace.yaml")
@@ -47,4 +48,5 @@ def test_the_documented_commands_start_the_schedules_the_daemon_runs(tmp_path):
         "daily_dbt_build": "RUNNING",
         "daily_log_retention": "RUNNING",
         "weekly_full_history_tests": "RUNNING",
+        "daily_weather_report": "RUNNING",
     }

@@ -344,3 +344,32 @@ def test_dbt_materializations_carry_row_counts_and_column_types(sample_build):
     staging = events["stg_tlc__hvfhv_trips"].metadata
     assert "dagster/row_count" not in staging  # a view: counting it would read the raw files again
     assert staging["dagster/column_schema"].value.columns
+
+
+@pytest.mark.parametrize("months", [1, 2, 12])
+def test_the_report_covers_the_latest_months_with_trips(sample_build, months):
+    """A build renders the report after every publish: it covers the latest ``report_months``
+    months, so its cost does not grow with the history. Its headline trips are that window's,
+    counted here from fct_trips by the local pickup date."""
+    import re
+
+    from nyc_mobility.metrics import MetricsService
+    from nyc_mobility.report import headline_table, render, report_window
+
+    first = {1: "2024-11-01", 2: "2024-10-01", 12: "2024-10-01"}[months]
+    expected = scalar(
+        sample_build.db,
+        f"select count(*) from fct_trips where pickup_date between date '{first}' and date '2024-11-30'",
+    )
+    service = MetricsService(sample_build.settings.serving_path)
+    try:
+        window = report_window(service, months)
+        assert (str(window.start), str(window.end)) == (first, "2024-11-30")
+        trips = re.search(
+            r"<code>trips</code></td><td class='num'>([\d,]+)<", headline_table(service, window)
+        )
+        assert trips and int(trips.group(1).replace(",", "")) == expected
+        assert f"Trips from {first} to 2024-11-30" in render(service, months)
+    finally:
+        service.close()
+    assert expected > 0 and (months > 1) == (first == "2024-10-01")

@@ -94,3 +94,37 @@ def test_changed_months_compares_with_the_cursor():
     seen = {"2024-10": ("a", 0.0), "2024-11": ("b", 0.0), "2024-12": ("c", 95.0)}
     ready, settling = changed_months({"2024-10": "a", "2024-11": "old"}, seen, now=100.0, settle_seconds=60)
     assert ready == ["2024-11"] and settling == ["2024-12"]
+
+
+def test_the_report_schedule_renders_only_when_the_snapshot_is_newer(settings):
+    from nyc_mobility.factory import definitions_from_settings
+    from nyc_mobility.ops.schedules import REPORT_JOB_NAME, REPORT_SCHEDULE_NAME
+
+    definitions = definitions_from_settings(settings)
+    schedule = definitions.resolve_schedule_def(REPORT_SCHEDULE_NAME)
+    assert schedule.job_name == REPORT_JOB_NAME
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    build = {
+        k.to_user_string() for k in definitions.resolve_job_def("dbt_build").asset_layer.selected_asset_keys
+    }
+    report = {
+        k.to_user_string()
+        for k in definitions.resolve_job_def(REPORT_JOB_NAME).asset_layer.selected_asset_keys
+    }
+    assert report == {"serving/weather_impact_report"} and not report & build
+    assert "serving/warehouse_snapshot" in build
+
+    def evaluate():
+        return schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=None))
+
+    assert evaluate().skip_message  # no snapshot yet: nothing to render
+    serving, html = settings.serving_path, settings.report_path
+    serving.parent.mkdir(parents=True)
+    serving.write_bytes(b"snapshot")
+    assert [r.tags["nyc_mobility/reason"] for r in evaluate().run_requests] == ["no report yet"]
+    html.parent.mkdir(parents=True)
+    html.write_text("report")
+    os.utime(serving, (time.time() - 60, time.time() - 60))
+    assert evaluate().skip_message  # the report is newer than the snapshot
+    os.utime(serving, (time.time() + 5, time.time() + 5))  # a build published again
+    assert "published after" in evaluate().run_requests[0].tags["nyc_mobility/reason"]

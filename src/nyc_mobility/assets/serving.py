@@ -82,7 +82,8 @@ def build_serving_assets(settings: Settings, dbt_leaves: list[dg.AssetKey]) -> l
         kinds={"html", "plotly"},
         description=(
             "Static, self-contained HTML report of weather impact on demand (charts and headline "
-            "metrics), rendered from the governed metrics of the serving snapshot."
+            "metrics over the latest `report_months` months), rendered from the governed metrics of "
+            "the serving snapshot."
         ),
     )
     def weather_impact_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
@@ -91,7 +92,7 @@ def build_serving_assets(settings: Settings, dbt_leaves: list[dg.AssetKey]) -> l
 
         service = MetricsService(settings.serving_path)
         try:
-            path = write_report(service, settings.report_path)
+            path = write_report(service, settings.report_path, settings.report_months)
         finally:
             service.close()
         context.log.info(f"wrote {path}")

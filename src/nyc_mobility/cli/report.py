@@ -12,17 +12,30 @@ Output = typer.Option(
     None, "--output", "-o", help="HTML file (default: DATA_DIR/reports/weather_impact.html)."
 )
 Database = typer.Option(None, "--database", help="DuckDB file (default: the serving snapshot).")
+Months = typer.Option(
+    None,
+    "--months",
+    min=1,
+    help="Latest months with trips to cover (default: the report_months setting, 12).",
+)
 
 
-def report(output: Path = Output, database: Path = Database, data_dir: Path = DataDir) -> None:
-    """Render the weather-impact report (charts and headline metrics) from the governed metrics."""
+def report(
+    output: Path = Output, database: Path = Database, months: int = Months, data_dir: Path = DataDir
+) -> None:
+    """Render the weather-impact report (charts and headline metrics over the latest months) from the
+    governed metrics."""
     from nyc_mobility.metrics import MetricQueryError, MetricsService
     from nyc_mobility.report import write_report
 
     settings = settings_from(data_dir=data_dir)
     service = MetricsService(database if database is not None else settings.serving_path)
     try:
-        path = write_report(service, output if output is not None else settings.report_path)
+        path = write_report(
+            service,
+            output if output is not None else settings.report_path,
+            months if months is not None else settings.report_months,
+        )
     except (MetricQueryError, FileNotFoundError) as error:
         typer.echo(f"Error: {error}", err=True)
         raise typer.Exit(code=2) from error

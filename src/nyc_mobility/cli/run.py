@@ -95,7 +95,10 @@ def run(
         f"{summary.checks_failed} failed, {summary.duration_seconds:.1f} s"
     )
     if summary.success:
-        console.print(f"Metrics served from [bold]{settings.serving_path}[/] (nyc-mobility metrics list)")
+        console.print(
+            f"Metrics served from [bold]{settings.serving_path}[/] (nyc-mobility metrics list; "
+            "nyc-mobility report renders the weather-impact report)"
+        )
     if not summary.success:
         if log_file is not None:
             console.print(f"full log: {log_file}")

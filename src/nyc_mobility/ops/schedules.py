@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import dagster as dg
 
 from nyc_mobility.partitions import all_partitions_tags
+from nyc_mobility.settings import Settings
 
 DAILY_SCHEDULE_NAME = "daily_dbt_build"
 BUILD_JOB_NAME = "dbt_build"
 FULL_TESTS_JOB_NAME = "dbt_full_history_tests"
 FULL_TESTS_SCHEDULE_NAME = "weekly_full_history_tests"
 RAW_MONTHLY_JOB_NAME = "raw_monthly"
+REPORT_JOB_NAME = "weather_report"
+REPORT_SCHEDULE_NAME = "daily_weather_report"
 # The seed's name for the dbt project's assets, kept as a job so its commands still work:
 # `dagster job execute -m nyc_mobility.definitions -j dbt_analytics_assets`.
 DBT_JOB_NAME = "dbt_analytics_assets"
@@ -27,7 +31,8 @@ def build_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
         executor_def=dg.in_process_executor,
         description=(
             "dbt build of every model (models, then their tests as asset checks) after the zone files, "
-            "then the daily KPI table, the serving snapshot and the weather-impact report."
+            "then the daily KPI table and the serving snapshot (the weather-impact report has its own "
+            "job and schedule)."
         ),
     )
 
@@ -131,3 +136,50 @@ def full_history_tests_schedule(
         default_status=dg.DefaultScheduleStatus.RUNNING,
         skip_without_months=True,
     )
+
+
+def report_job(selection: dg.AssetSelection) -> dg.UnresolvedAssetJobDefinition:
+    """The weather-impact report alone: it reads the snapshot, never the warehouse."""
+    return dg.define_asset_job(
+        REPORT_JOB_NAME,
+        selection=selection,
+        executor_def=dg.in_process_executor,
+        description=(
+            "Renders the weather-impact report over the latest report_months months from the serving "
+            "snapshot. Not part of a month's build, whose cost must not grow with the history."
+        ),
+    )
+
+
+def report_is_stale(serving: Path, report: Path) -> str | None:
+    """Why the report needs rendering (None: it is newer than the snapshot, or there is no snapshot)."""
+    if not serving.is_file():
+        return None
+    if not report.is_file():
+        return "no report yet"
+    if report.stat().st_mtime_ns < serving.stat().st_mtime_ns:
+        return "the snapshot was published after the report was written"
+    return None
+
+
+def report_schedule(job: dg.UnresolvedAssetJobDefinition, settings: Settings) -> dg.ScheduleDefinition:
+    """On ``report_cron``, one report run when the snapshot changed since the report was written."""
+
+    @dg.schedule(
+        name=REPORT_SCHEDULE_NAME,
+        job=job,
+        cron_schedule=settings.report_cron,
+        execution_timezone="UTC",
+        description=(
+            f"Renders the weather-impact report on the cron '{settings.report_cron}' (UTC) when the "
+            "serving snapshot is newer than the report."
+        ),
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+    )
+    def _daily_report(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+        reason = report_is_stale(settings.serving_path, settings.report_path)
+        if reason is None:
+            return dg.SkipReason("no snapshot yet, or the report is up to date")
+        return dg.RunRequest(tags={"nyc_mobility/reason": reason})
+
+    return _daily_report
