@@ -14,11 +14,17 @@ from nyc_mobility.settings import Settings
 def dbt_vars(
     settings: Settings, *, start_month: str | None = None, end_month: str | None = None
 ) -> dict[str, Any]:
-    """The vars every invocation passes: where the warehouse and the raw files are, and the months."""
+    """The vars every invocation passes: where the warehouse and the raw files are, and the months
+    (on Spark also the sources with landed files and where a local session keeps its tables)."""
     values: dict[str, Any] = {
         "duckdb_path": str(settings.warehouse_path),
         "raw_dir": str(settings.raw_dir),
     }
+    if settings.engine == "spark":
+        values["landed_sources"] = landed_trip_tables(settings.raw_dir)
+        values["spark_warehouse"] = str(settings.spark_dir / "warehouse")
+        values["spark_metastore"] = str(settings.spark_dir / "metastore_db")
+        values["spark_derby_home"] = str(settings.spark_dir)
     if start_month is not None:
         values["start_month"] = format_month(parse_month(start_month))
     if end_month is not None:
@@ -56,13 +62,19 @@ def build_args(
     start_month: str | None = None,
     end_month: str | None = None,
     full_refresh: bool = False,
+    export_dir: Path | None = None,
 ) -> list[str]:
     """``dbt build`` with the project's vars (selection is added by dagster-dbt from the run).
+    ``export_dir`` (engine spark): where the run's end writes the relations it built as parquet
+    (macros/engine/export.sql), for the DuckDB warehouse the semantic layer is served from.
 
     dbt unit tests check logic on fixed fixtures, not the data: they run in the test suite (and with
     ``dbt test --select test_type:unit``), not in every build, as dbt recommends for production.
     """
-    args = ["build", *vars_arg(dbt_vars(settings, start_month=start_month, end_month=end_month))]
+    values = dbt_vars(settings, start_month=start_month, end_month=end_month)
+    if export_dir is not None:
+        values["export_dir"] = str(export_dir)
+    args = ["build", *vars_arg(values)]
     args += ["--exclude-resource-type", "unit_test"]
     if settings.dbt_threads is not None:
         args += ["--threads", str(settings.dbt_threads)]

@@ -156,6 +156,11 @@ def run_all(
     from nyc_mobility.serving import remove_stale_temporaries
 
     started = time.monotonic()
+    if settings.engine == "spark":
+        from nyc_mobility.spark_serving import missing_requirements
+
+        if problems := missing_requirements():
+            raise RunError("engine spark: " + "; ".join(problems))
     check_writable(settings)
     with data_dir_lock(settings.data_dir, wait=wait, on_wait=on_wait), contextlib.ExitStack() as stack:
         notes = check_warehouse(settings, rebuild=rebuild)

@@ -33,6 +33,7 @@ def in_process_memory_limit() -> str:
 
 Target = Literal["dev", "prod"]
 DataOrigin = Literal["sample", "official"]
+Engine = Literal["duckdb", "spark"]
 AlertSink = Literal["log", "webhook", "slack"]
 # Renamed settings: old name -> new name (the old keyword and environment variable still work,
 # with a DeprecationWarning).
@@ -58,6 +59,14 @@ class Settings(BaseModel):
         default=None, description="The warehouse file (default DATA_DIR/warehouse/nyc_mobility.duckdb)."
     )
     target: Target = Field(default="dev", description="dbt target of the shipped profile: dev or prod.")
+    engine: Engine = Field(
+        default="duckdb",
+        description=(
+            "What runs the dbt project: duckdb (one machine) or spark (dbt-spark, the `spark` extra; "
+            "the profile's spark target, configured by NYC_MOBILITY_SPARK_* variables). Either way the "
+            "marts are served from the DuckDB snapshot (docs/scaling-out.md)."
+        ),
+    )
     cron: str = Field(default=DEFAULT_CRON, description="Cron (UTC) of the daily_dbt_build schedule.")
     full_test_cron: str = Field(
         default=DEFAULT_FULL_TEST_CRON,
@@ -268,6 +277,11 @@ class Settings(BaseModel):
     @property
     def raw_dir(self) -> Path:
         return self.data_dir / "raw"
+
+    @property
+    def spark_dir(self) -> Path:
+        """A local Spark session's table files and metastore (engine spark, method session)."""
+        return self.data_dir / "spark"
 
     @property
     def dbt_artifacts_dir(self) -> Path:

@@ -7,18 +7,44 @@ tables and column types by DuckDB (``load_warehouse``), and published like a Duc
 (``nyc_mobility.publishing.publish_marts``), so the metrics API, ``mf``, the report and BI tools read
 the same snapshot either way. Staging views are not exported: they read the raw files, which the
 snapshot's readers are not allowed to.
+
+The Dagster build with ``engine="spark"`` does the same step by step: each dbt step on Spark writes
+the relations it built at its end (``macros/engine/export.sql``; a monthly model the window's
+months only), and ``load_exports`` replaces those tables, or those months, in the DuckDB warehouse
+that the KPI step and the publisher read, so a month's build moves that month.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def missing_requirements(method: str | None = None) -> list[str]:
+    """Why a build with ``engine="spark"`` cannot run here (empty: it can): dbt-spark, and for a
+    local session (``NYC_MOBILITY_SPARK_METHOD=session``, the default) pyspark and a Java runtime."""
+    import importlib.util
+    import os
+
+    method = method or os.environ.get("NYC_MOBILITY_SPARK_METHOD", "session")
+    problems = []
+    if importlib.util.find_spec("dbt.adapters.spark") is None:
+        problems.append("dbt-spark is not installed (pip install 'nyc-mobility[spark]')")
+    if method == "session":
+        if importlib.util.find_spec("pyspark") is None:
+            problems.append("pyspark is not installed (pip install 'nyc-mobility[spark]')")
+        if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+            problems.append(
+                "a local Spark session needs a Java runtime (e.g. apt-get install openjdk-17-jre-headless)"
+            )
+    return problems
 
 
 def exported_tables(manifest: dict[str, Any]) -> list[str]:
@@ -80,3 +106,77 @@ def load_warehouse(export_dir: Path, warehouse: Path, tables: Iterable[str] | No
         tmp.unlink(missing_ok=True)
         raise
     return tables
+
+
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+
+
+def load_exports(
+    export_dir: Path,
+    warehouse: Path,
+    monthly: Mapping[str, str],
+    window: tuple[str | None, str | None] = (None, None),
+) -> list[str]:
+    """Load what one dbt step on Spark exported (``macros/engine/export.sql``: a folder of parquet
+    files per relation it built) into the DuckDB ``warehouse``, in one transaction (a failure leaves
+    the warehouse as it was). A monthly table (``monthly``: table -> month column) built for a
+    ``window`` has the window's months and its rows without a month replaced, so a step costs its
+    months; any other relation is replaced whole. Returns the tables loaded."""
+    import duckdb
+
+    from nyc_mobility.settings import in_process_memory_limit
+
+    export_dir, warehouse = Path(export_dir), Path(warehouse)
+    folders = sorted(p for p in export_dir.iterdir() if p.is_dir()) if export_dir.is_dir() else []
+    if not folders:
+        return []
+    start, end = window
+    for month in (start, end):
+        if month is not None and not _MONTH.fullmatch(month):
+            raise ValueError(f"not a month (YYYY-MM): {month!r}")
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    config = {
+        "autoinstall_known_extensions": False,
+        "memory_limit": in_process_memory_limit(),
+        "preserve_insertion_order": False,
+    }
+    con = duckdb.connect(str(warehouse), config=config)
+    loaded: list[str] = []
+    try:
+        existing = {
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'main'"
+            ).fetchall()
+        }
+        con.execute("begin transaction")
+        for folder in folders:
+            table = _checked(folder.name)
+            files = sorted(str(f) for f in folder.glob("*.parquet"))
+            source = "read_parquet([{}])".format(", ".join("'" + f.replace("'", "''") + "'" for f in files))
+            column = monthly.get(table)
+            try:
+                if column and table in existing and (start or end):
+                    bounds = [
+                        f"\"{_checked(column)}\" {op} '{m}'" for op, m in ((">=", start), ("<=", end)) if m
+                    ]
+                    con.execute(f'delete from "{table}" where ({" and ".join(bounds)}) or "{column}" is null')
+                    if files:
+                        con.execute(f'insert into "{table}" by name select * from {source}')
+                elif files:
+                    con.execute(f'create or replace table "{table}" as select * from {source}')
+                else:
+                    raise ValueError("Spark wrote no parquet file for it")
+            except (duckdb.Error, ValueError) as error:
+                raise RuntimeError(
+                    f"loading {table} exported by Spark ({folder}) into {warehouse} failed: {error}"
+                ) from error
+            loaded.append(table)
+        con.execute("commit")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):  # no transaction was open
+            con.execute("rollback")
+        raise
+    finally:
+        con.close()
+    return loaded

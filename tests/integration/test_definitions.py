@@ -110,6 +110,7 @@ def test_sensors_schedules_and_freshness_checks_are_defined(defs):
         "daily_dbt_build",
         "daily_log_retention",
         "weekly_full_history_tests",
+        "daily_weather_report",
     }
     graph = defs.resolve_asset_graph()
     fresh = {k.asset_key.to_user_string() for k in graph.asset_check_keys if k.name == "freshness_check"}
@@ -212,7 +213,7 @@ def test_target_and_paths_reach_dbt(defs, tmp_path):
     resource = defs.resources["dbt"]
     assert resource.target == "prod"
     settings = Settings(**defs.metadata["nyc_mobility/settings"].data)
-    assert settings.log_retention_days == 9
+    assert settings.log_retention_days == 9 and settings.engine == "duckdb"
     assert settings.warehouse_path.name == "nyc_mobility.duckdb"
 
 
@@ -302,12 +303,14 @@ def test_component_mounts_the_pipeline_from_another_project(tmp_path, monkeypatc
           target: prod
           cron: "45 6 * * *"
           log_retention_days: 14
+          engine: spark
     """),
     )
+    assert defs.resources["dbt"].target == "spark"  # the engine picks the profile's target
     assert defs.resolve_schedule_def("daily_dbt_build").cron_schedule == "45 6 * * *"
     settings = defs.metadata["nyc_mobility/settings"].data
     assert settings["data_dir"] == str(tmp_path / "other_project" / "warehouse_data")
-    assert settings["log_retention_days"] == 14
+    assert settings["log_retention_days"] == 14 and settings["engine"] == "spark"
     assert dg.AssetKey("fct_trips") in defs.resolve_asset_graph().get_all_asset_keys()
 
 

@@ -279,3 +279,32 @@ def test_mf_on_a_read_only_data_directory_keeps_its_log_elsewhere(data, monkeypa
     result = cli("mf", "validate-configs", "--data-dir", "/sys/nyc-mobility-test/data")
     assert result.exit_code == 0, result.output
     assert not seen["log"].startswith("/sys/")
+
+
+def test_engine_spark_without_its_requirements_names_them_and_builds_nothing(tmp_path, monkeypatch):
+    import nyc_mobility.spark_serving as spark_serving
+
+    monkeypatch.setattr(
+        spark_serving,
+        "missing_requirements",
+        lambda method=None: ["pyspark is not installed (pip install 'nyc-mobility[spark]')"],
+    )
+    result = cli("run", "--data-dir", str(tmp_path / "data"), "--engine", "spark")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "engine spark: pyspark is not installed" in result.output
+    assert not (tmp_path / "data" / "warehouse").exists() and not (tmp_path / "data" / "raw").exists()
+    wrong = cli("run", "--data-dir", str(tmp_path / "data"), "--engine", "postgres")
+    assert wrong.exit_code != 0 and "engine" in wrong.output
+
+
+def test_missing_spark_requirements_are_named():
+    from nyc_mobility.spark_serving import missing_requirements
+
+    problems = missing_requirements("session")
+    try:
+        import dbt.adapters.spark  # noqa: F401
+        import pyspark  # noqa: F401
+    except ImportError:
+        assert any("pip install 'nyc-mobility[spark]'" in p for p in problems)
+    else:
+        assert all("java" in p.lower() for p in problems)

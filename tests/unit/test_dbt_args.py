@@ -66,3 +66,28 @@ def test_landed_trip_tables_names_the_trip_sources_with_files(tmp_path):
     (raw / "weather" / "month=2024-11").mkdir(parents=True)  # not a trip source
     (raw / "weather" / "month=2024-11" / "open_meteo.json").write_text("{}")
     assert landed_trip_tables(raw) == ["tripdata", "yellow_tripdata"]
+
+
+def test_a_spark_build_passes_its_sources_session_paths_and_export_folder(tmp_path):
+    spark = Settings(data_dir=tmp_path / "d", duckdb_path=tmp_path / "w.duckdb", engine="spark")
+    folder = spark.raw_dir / "tlc_yellow" / "month=2024-10"
+    folder.mkdir(parents=True)
+    (folder / "yellow_tripdata_2024-10.parquet").write_bytes(b"PAR1")
+    values = dbt_vars(spark, start_month="2024-10", end_month="2024-10")
+    assert values["landed_sources"] == ["yellow_tripdata"]
+    assert values["spark_warehouse"] == str(tmp_path / "d" / "spark" / "warehouse")
+    assert values["spark_metastore"] == str(tmp_path / "d" / "spark" / "metastore_db")
+    assert values["spark_derby_home"] == str(tmp_path / "d" / "spark")  # derby.log, not in the project
+    args = build_args(spark, start_month="2024-10", end_month="2024-10", export_dir=tmp_path / "x")
+    assert json.loads(args[args.index("--vars") + 1])["export_dir"] == str(tmp_path / "x")
+    # DuckDB builds carry none of it
+    duck = dbt_vars(Settings(data_dir=tmp_path / "d", duckdb_path=tmp_path / "w.duckdb"))
+    assert not {
+        "landed_sources",
+        "spark_warehouse",
+        "spark_metastore",
+        "spark_derby_home",
+        "export_dir",
+    } & set(duck)
+    with pytest.raises(ValueError):
+        Settings(data_dir=tmp_path, engine="postgres")

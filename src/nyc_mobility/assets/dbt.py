@@ -120,12 +120,41 @@ def _dbt_op(
         settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
         target = invocation_target_path(settings, context.run.run_id, name)
         restore_parse_cache(settings, target)
-        args = build_args(settings, start_month=start, end_month=end)
+        export = None
+        if settings.engine == "spark":
+            from nyc_mobility.spark_serving import missing_requirements
+
+            if problems := missing_requirements():
+                raise dg.Failure(description="engine spark: " + "; ".join(problems))
+            export = target / "spark_export"
+        args = build_args(settings, start_month=start, end_month=end, export_dir=export)
         invocation = dbt.cli(args, context=context, target_path=target)
-        yield from with_row_counts_and_types(context, settings, invocation.stream())
+        events = invocation.stream()
+        if export is not None:
+            events = after_spark_step(context, settings, events, export, (start, end))
+        yield from with_row_counts_and_types(context, settings, events)
         save_parse_cache(settings, target)
 
     return _assets
+
+
+def after_spark_step(
+    context: dg.AssetExecutionContext,
+    settings: Settings,
+    events: Iterator[Any],
+    export: Path,
+    window: tuple[str | None, str | None],
+) -> Iterator[Any]:
+    """A dbt step on Spark: its events, then (dbt has exited and succeeded) the relations it wrote
+    at its end loaded into the DuckDB warehouse the KPI step and the publisher read."""
+
+    from nyc_mobility.assets.serving import monthly_tables
+    from nyc_mobility.spark_serving import load_exports
+
+    yield from events
+    loaded = load_exports(export, settings.warehouse_path, monthly_tables(), window)
+    shutil.rmtree(export, ignore_errors=True)
+    context.log.info(f"loaded {len(loaded)} relations built on Spark into {settings.warehouse_path}")
 
 
 def with_row_counts_and_types(
@@ -199,6 +228,6 @@ def dbt_resource(settings: Settings) -> DbtCliResource:
     return DbtCliResource(
         project_dir=project,
         profiles_dir=str(project.profiles_dir),
-        target=settings.target,
+        target="spark" if settings.engine == "spark" else settings.target,
         dbt_executable=dbt_executable(),
     )

@@ -20,6 +20,11 @@ def run(
     data_dir: Path = DataDir,
     duckdb_path: Path = DuckdbPath,
     target: str = Target,
+    engine: str = typer.Option(
+        None,
+        "--engine",
+        help="What runs the dbt project: duckdb (default) or spark (the spark extra; env NYC_MOBILITY_ENGINE).",
+    ),
     sample_start: str = typer.Option(
         None, "--sample-start", help="First sample month (YYYY-MM) when no raw data exists."
     ),
@@ -54,6 +59,7 @@ def run(
         data_dir=data_dir,
         duckdb_path=duckdb_path,
         target=target,
+        engine=engine,
         sample_start=sample_start,
         sample_end=sample_end,
         sample_scale=sample_scale,
