@@ -5,7 +5,8 @@ The model is the raw-file sensor's: a month's fingerprint is the names, sizes an
 times of its landed files (no file is read). After a successful build the fingerprints of the months
 it built are recorded beside the warehouse (``<warehouse>.months.json``, replaced atomically). The
 next run builds the months that are new, changed or gone from disk (a month gone is deleted from
-the warehouse by its month-window build), as one run per contiguous range of months. Everything is
+the warehouse by its month-window build), as one run per range of months: a range spans a gap of
+months without trip files (an empty month builds nothing), so a history with gaps is one run. Everything is
 built again when there is no record (first build, ``--rebuild``, another warehouse), when asked
 (``--all``), or when what every month depends on changed: the dbt project (its manifest), the zone
 files, or the record's format.
@@ -26,7 +27,7 @@ FORMAT = 1
 
 @dataclass(frozen=True)
 class BuildPlan:
-    """The months to build (``windows``: contiguous ranges), why, and what to record after."""
+    """The months to build (``windows``: one run each), why, and what to record after."""
 
     windows: list[tuple[str, str]]
     months: list[str]
@@ -72,6 +73,24 @@ def contiguous(months: list[str]) -> list[tuple[str, str]]:
     return windows
 
 
+def bridged(months: list[str], on_disk: set[str]) -> list[tuple[str, str]]:
+    """The ranges of ``months`` to build, one run each: contiguous ranges joined across every gap
+    where no month has trip files on disk (``on_disk``). An empty month of a window builds nothing and
+    deletes nothing that exists, so ``["2019-06", "2024-01"]`` with nothing in between is one run;
+    a gap holding a month on disk that is not to be built keeps the ranges apart (it would be rebuilt)."""
+    from nyc_mobility.months import month_range
+
+    ranges: list[tuple[str, str]] = []
+    for start, end in contiguous(months):
+        if ranges:
+            gap = month_range(ranges[-1][1], start)[1:-1]
+            if not any(month in on_disk for month in gap):
+                ranges[-1] = (ranges[-1][0], end)
+                continue
+        ranges.append((start, end))
+    return ranges
+
+
 def _recorded(settings: Settings) -> dict | None:
     path = state_path(settings)
     if not settings.warehouse_path.is_file() or not path.is_file():
@@ -100,7 +119,7 @@ def plan(settings: Settings, buildable: list[str], *, everything: bool = False) 
         why = "every month (the dbt project or the zone files changed since the last build)"
     if why is not None:
         months = sorted(buildable)
-        return BuildPlan(contiguous(months) if months else [], months, why, current, sign)
+        return BuildPlan(bridged(months, set(seen)), months, why, current, sign)
     recorded: dict[str, str] = state["months"]
     changed = [m for m in buildable if recorded.get(m) != current.get(m)]
     gone = [m for m in recorded if m not in current]  # no trip file left: its rows are deleted
@@ -112,7 +131,7 @@ def plan(settings: Settings, buildable: list[str], *, everything: bool = False) 
     reason = f"the months changed since the last build: {described}" + (
         f" (gone from disk: {', '.join(gone)})" if gone else ""
     )
-    return BuildPlan(contiguous(months), months, reason, current, sign)
+    return BuildPlan(bridged(months, set(seen)), months, reason, current, sign)
 
 
 def record(settings: Settings, built: BuildPlan) -> None:

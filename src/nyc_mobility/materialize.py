@@ -3,7 +3,7 @@
 Sample mode lands the sample's missing months first (one raw partition run per month); then the
 trip months on disk that are partitions (the partitions widened to cover them) are planned by
 :mod:`nyc_mobility.build_state` (every month, or the ones whose raw files changed) and built as one
-run of the build job per contiguous range of months. After a fully successful build the plan is
+run of the build job per range of months (gaps without files bridged). After a fully successful build the plan is
 recorded, so the next run builds only what changes after it.
 """
 
@@ -72,7 +72,7 @@ def buildable_months(settings: Settings) -> tuple[Settings, list[str], list[str]
 @dataclass
 class Materialization:
     """The in-process runs of one ``run``: one raw partition run per landed month, then one build per
-    contiguous range of months to build (none when nothing changed)."""
+    range of months to build (none when nothing changed)."""
 
     raw_runs: dict[str, dg.ExecuteInProcessResult]
     builds: list[dg.ExecuteInProcessResult]

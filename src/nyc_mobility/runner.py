@@ -146,7 +146,7 @@ def run_all(
 ) -> BuildSummary:
     """Land what the sample lacks and repair interrupted landings, then build the trip months whose
     raw files changed since the last successful build (``everything``, a first build or
-    ``rebuild``: every month on disk), one run per contiguous range of months.
+    ``rebuild``: every month on disk), one run per range of months (gaps without files bridged).
 
     With ``log_file``, dbt's and Dagster's console output goes there. Known conditions (another run,
     a read-only or full disk, a damaged warehouse) raise :class:`RunError` or ``OSError`` before

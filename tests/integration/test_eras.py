@@ -48,6 +48,7 @@ def eras(tmp_path_factory):
     settings = Settings(data_dir=data, data_origin="official")
     build = build_in_process(settings)
     assert build.result.success
+    assert build.result.plan.windows == [(MONTHS[0], MONTHS[-1])]  # gaps without files: one run
     return build.db, data / "raw"
 
 
@@ -79,6 +80,12 @@ def test_every_era_builds_with_zones_and_weather(eras):
             m for (m,) in query(db, "select distinct mode from fct_trips where source_month = ?", [month])
         }
         assert modes == {"yellow_taxi"}  # nobody else published before 2013
+    # the months are scattered over 16 years but the months between have no files: one build run,
+    # whose KPI days are those of the months with files, each equal to the facts' count
+    assert query(db, "select kpi_date, trips from kpi_daily where trips > 0 order by 1") == query(
+        db, "select pickup_date, count(*) from fct_trips group by 1 order by 1"
+    )
+    assert scalar(db, "select count(*) from kpi_daily where strftime(kpi_date, '%Y') = '2012'") == 0
 
 
 def test_staging_keeps_every_record_and_its_money_in_every_era(eras):

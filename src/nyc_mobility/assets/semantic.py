@@ -57,17 +57,24 @@ def data_days(settings: Settings) -> tuple[dt.date, dt.date] | None:
     return (first, last) if first is not None else None
 
 
-def compute_daily_kpis(settings: Settings, days: tuple[dt.date, dt.date] | None = None):
+def compute_daily_kpis(
+    settings: Settings, days: tuple[dt.date, dt.date] | None = None, months: set[str] | None = None
+):
     """The headline metrics by day (the days of ``days`` only, inclusive; every day with data
     without), computed by MetricFlow over the (unpublished) warehouse one calendar month at a time:
     every headline metric of a day reads that day alone, so the months' rows are the whole query's,
     and the memory a query needs is a month's, whatever the history (a 12-month history at half real
-    volume ran out of the reader's 2 GB in one query)."""
+    volume ran out of the reader's 2 GB in one query). ``months``: only these calendar months are
+    queried (a run's window may span months without trip files, which have no days to compute)."""
     import pyarrow as pa
 
     from nyc_mobility.metrics import MetricsService, headline_metrics
 
     span = days if days is not None else data_days(settings)
+    chunks = month_chunks(*span) if span else [(None, None)]
+    if months is not None and span:
+        # an empty month's query still gives the table's columns when no month has files
+        chunks = [c for c in chunks if f"{c[0]:%Y-%m}" in months] or chunks[:1]
     service = MetricsService(settings.warehouse_path)
     try:
         names = [m.name for m in headline_metrics()]
@@ -75,7 +82,7 @@ def compute_daily_kpis(settings: Settings, days: tuple[dt.date, dt.date] | None 
             service.query(
                 names, group_by=["metric_time__day"], order_by=["metric_time__day"], start=start, end=end
             ).to_arrow()
-            for start, end in (month_chunks(*span) if span else [(None, None)])
+            for start, end in chunks
         ]
         return pa.concat_tables(tables, promote_options="default") if len(tables) > 1 else tables[0]
     finally:
@@ -137,11 +144,15 @@ def build_semantic_assets(settings: Settings) -> list[dg.AssetsDefinition]:
         },
     )
     def kpi_daily(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        from nyc_mobility import raw
         from nyc_mobility.partitions import window_of_tags
 
         start, end = window_of_tags(context.run.tags)
         window = window_days(start, end) if start and end else None
-        table = compute_daily_kpis(settings, window)
+        # a window's months without trip files (a gap the run spans) have no day to compute
+        table = compute_daily_kpis(
+            settings, window, set(raw.trip_months(settings.raw_dir)) if window else None
+        )
         replaced = write_table(settings, table, window)
         days = table.column("metric_time__day").to_pylist()
         context.log.info(f"kpi_daily: {replaced} ({table.num_rows} days, {table.num_columns - 1} metrics)")
