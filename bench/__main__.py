@@ -11,6 +11,8 @@ side by side in one run:
 5. memory: peak RSS of the month build (reported with figure 1)
 6. ``coordinates``: coordinates -> taxi zones for a 2010 month vs one pass over the month
 7. ``publish``: publishing a one-month change vs the history's length (and the old whole-file copy)
+8. ``engines``: one month built with ``engine="spark"`` beside DuckDB (needs the ``spark`` extra; only
+   when asked: ``--only engines``)
 
 Results: ``bench/results/latest.json`` and the tables in ``docs/benchmarks.md``.
 """
@@ -24,11 +26,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import coordinates, load_time, metrics_latency, pipeline, publishing
+from bench import coordinates, engines, load_time, metrics_latency, pipeline, publishing
 from bench.common import RESULTS_DIR, machine, write_json
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-FIGURES = ("month", "incremental", "load", "metrics", "coordinates", "publish")
+FIGURES = ("month", "incremental", "load", "metrics", "coordinates", "publish", "engines")
+# figures a plain run measures (engines needs the spark extra: only with --only engines)
+DEFAULT_FIGURES = FIGURES[:-1]
 
 
 def months_from(start: str, count: int) -> list[str]:
@@ -76,7 +80,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    figures = args.only or list(FIGURES)
+    figures = args.only or list(DEFAULT_FIGURES)
     work = args.data_dir or Path(tempfile.mkdtemp(prefix="nyc-mobility-bench-"))
     month_dir = work / "month"
     months = months_from(args.start, args.months)
@@ -112,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             (d for d in (work / "incremental" / "case", month_dir) if (d / "warehouse").is_dir()), month_dir
         )
         report["publish"] = publishing.publishing(built, args.repeat)
+    if "engines" in figures:
+        report["engines"] = engines.run(work / "engines", months[0], args.scale, args.repeat)
     # A run of some figures keeps the others' last results (each figure records its own run facts).
     for figure in FIGURES:
         if figure in report:
@@ -157,6 +163,7 @@ SECTIONS = {
     "metrics": ("### 4. Metric latency", lambda r: metrics_latency.markdown(r)),
     "coordinates": ("### 6. Coordinates to taxi zones", lambda r: coordinates.markdown(r)),
     "publish": ("### 7. Publishing vs the history", lambda r: publishing.markdown(r)),
+    "engines": ("### 8. One month on Spark beside DuckDB", lambda r: engines.markdown(r)),
 }
 
 

@@ -68,7 +68,7 @@ def dbt_targets_of_last_run(data_dir: Path) -> list[Path]:
     return sorted((p for p in folders if p.name.startswith(run_id)), key=lambda p: p.stat().st_mtime)
 
 
-def pipeline_run(data_dir: Path) -> dict[str, Any]:
+def pipeline_run(data_dir: Path, engine: str = "duckdb") -> dict[str, Any]:
     """One ``nyc-mobility run`` in a child process: wall time, peak RSS, Dagster step and dbt timings."""
     command = [
         sys.executable,
@@ -80,6 +80,8 @@ def pipeline_run(data_dir: Path) -> dict[str, Any]:
         "run",
         "--data-dir",
         str(data_dir),
+        "--engine",
+        engine,
     ]
     home = data_dir / "dagster_home"  # the run's events, for step timings
     shutil.rmtree(home, ignore_errors=True)
