@@ -2,8 +2,9 @@
 
 Every number comes from ``nyc_mobility.metrics`` (so from the same definitions as the KPI table and
 ``mf``); the charts are Plotly figures with plotly.js embedded once, so the file opens offline.
-The report covers the latest ``months`` calendar months with trips (``report_months``): a build
-renders it after every publish, so its cost and memory must not grow with the history.
+The report covers the latest ``months`` calendar months with trips (``report_months``), so its cost
+and memory do not grow with the history; the ``daily_weather_report`` schedule renders it when the
+snapshot changed, outside the builds.
 """
 
 from __future__ import annotations
@@ -79,8 +80,8 @@ def _grouped_bars(rows, categories, title, y_title):
 class Window:
     """The report's days (inclusive); ``None`` when the snapshot has no trips."""
 
-    start: dt.date | None
-    end: dt.date | None
+    start: dt.date | None = None
+    end: dt.date | None = None
 
     @property
     def bounds(self) -> dict[str, dt.date | None]:
@@ -93,7 +94,7 @@ def report_window(service: MetricsService, months: int) -> Window:
         raise ValueError(f"a report covers at least one month, not {months}")
     by_month = [row[0] for row in service.query(["trips"], ["metric_time__month"]).rows if row[1]]
     if not by_month:
-        return Window(None, None)
+        return Window()
     last = by_month[-1]
     index = last.year * 12 + last.month - 1 - (months - 1)
     first_month = dt.date(index // 12, index % 12 + 1, 1)
@@ -106,11 +107,11 @@ def _as_date(value: dt.date) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def charts(service: MetricsService, window: Window | None = None) -> list[Chart]:
+def charts(service: MetricsService, window: Window = Window()) -> list[Chart]:
     """The report's figures, each from one metric query over the window."""
     import plotly.graph_objects as go
 
-    bounds = (window or Window(None, None)).bounds
+    bounds = window.bounds
     by_band = service.query(["trips_per_hour"], ["weather_hour__temperature_band", "mode"], **bounds).rows
     by_rain = service.query(
         ["trips_per_hour"], ["weather_hour__precipitation_intensity", "mode"], **bounds
@@ -228,11 +229,11 @@ def _format(value: object) -> str:
     return f"{value:,}" if isinstance(value, int) else html.escape(str(value))
 
 
-def headline_table(service: MetricsService, window: Window | None = None) -> str:
+def headline_table(service: MetricsService, window: Window = Window()) -> str:
     from nyc_mobility.metrics import list_metrics
 
     labels = {m.name: (m.label, m.description) for m in list_metrics()}
-    result = service.query(list(HEADLINE_TABLE), **(window or Window(None, None)).bounds)
+    result = service.query(list(HEADLINE_TABLE), **window.bounds)
     values = dict(zip(result.columns, result.rows[0], strict=True)) if result.rows else {}
     rows = "\n".join(
         f"<tr><td title='{html.escape(labels[name][1])}'>{html.escape(labels[name][0])}</td>"

@@ -108,9 +108,6 @@ def load_warehouse(export_dir: Path, warehouse: Path, tables: Iterable[str] | No
     return tables
 
 
-_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
-
-
 def load_exports(
     export_dir: Path,
     warehouse: Path,
@@ -124,16 +121,17 @@ def load_exports(
     months; any other relation is replaced whole. Returns the tables loaded."""
     import duckdb
 
+    from nyc_mobility.months import InvalidMonthError, format_month, parse_month
     from nyc_mobility.settings import in_process_memory_limit
 
+    try:  # the window's months reach SQL: exactly YYYY-MM, or refused
+        start, end = (None if m is None else format_month(parse_month(m)) for m in window)
+    except InvalidMonthError as error:
+        raise ValueError(f"not a month (YYYY-MM): {error}") from None
     export_dir, warehouse = Path(export_dir), Path(warehouse)
     folders = sorted(p for p in export_dir.iterdir() if p.is_dir()) if export_dir.is_dir() else []
     if not folders:
         return []
-    start, end = window
-    for month in (start, end):
-        if month is not None and not _MONTH.fullmatch(month):
-            raise ValueError(f"not a month (YYYY-MM): {month!r}")
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     config = {
         "autoinstall_known_extensions": False,
