@@ -18,7 +18,9 @@ def init(
     force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
 ) -> None:
     """Write dagster.yaml, workspace.yaml and .env for `dagster dev`."""
-    from nyc_mobility.ops.instance import InstanceLayout, write_instance
+    from dagster._core.errors import DagsterInvalidConfigError
+
+    from nyc_mobility.ops.instance import InstanceLayout, prepare_storage, write_instance
     from nyc_mobility.settings import Settings
 
     console = Console(file=sys.stdout)
@@ -29,4 +31,10 @@ def init(
         console.print(f"wrote {path}")
     if not written:
         console.print("nothing written: the files exist (use --force to overwrite)")
+    try:
+        databases = prepare_storage(layout)
+    except DagsterInvalidConfigError as exc:
+        typer.echo(f"Error: {layout.home / 'dagster.yaml'} is not a valid Dagster instance: {exc}", err=True)
+        raise typer.Exit(code=1) from None
+    console.print(f"storage ready: {len(databases)} databases under {layout.storage_dir}")
     console.print(f"next: cd {layout.home} && dagster dev -h 127.0.0.1")

@@ -3,7 +3,10 @@
 Writes ``dagster.yaml`` (SQLite run/event/schedule storage, local compute logs, tick retention, run
 retries for crashed runs, run monitoring, one warehouse writer at a time through the
 ``duckdb_warehouse`` pool), ``workspace.yaml`` (the ``nyc_mobility.definitions`` code location) and
-``.env`` (the settings ``dagster dev`` loads from the working directory).
+``.env`` (the settings ``dagster dev`` loads from the working directory), then creates the SQLite
+storage once, so the daemon, the webserver and the code server that ``dagster dev`` starts together do
+not race to create it (Dagster issue 27390: two processes stamping a fresh schedule database leave
+two alembic heads and every later start fails).
 """
 
 from __future__ import annotations
@@ -88,3 +91,15 @@ def write_instance(layout: InstanceLayout, *, force: bool = False) -> list[Path]
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+def prepare_storage(layout: InstanceLayout) -> list[Path]:
+    """Create the instance's run, event-log and schedule databases now, in this one process.
+
+    Opening the instance creates and stamps every SQLite database it needs; an instance that exists
+    is only opened. Returns the database files."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(layout.home)):
+        pass
+    return sorted(layout.storage_dir.rglob("*.db"))
