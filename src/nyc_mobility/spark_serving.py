@@ -28,8 +28,9 @@ _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 def missing_requirements(method: str | None = None) -> list[str]:
-    """Why a build with ``engine="spark"`` cannot run here (empty: it can): dbt-spark, and for a
-    local session (``NYC_MOBILITY_SPARK_METHOD=session``, the default) pyspark and a Java runtime."""
+    """Why a build with ``engine="spark"`` cannot run here (empty: it can): dbt-spark; for a local
+    session (``NYC_MOBILITY_SPARK_METHOD=session``, the default) pyspark and a Java runtime; for a
+    Thrift server or Databricks over HTTP, PyHive."""
     import importlib.util
     import os
 
@@ -37,6 +38,8 @@ def missing_requirements(method: str | None = None) -> list[str]:
     problems = []
     if importlib.util.find_spec("dbt.adapters.spark") is None:
         problems.append("dbt-spark is not installed (pip install 'nyc-mobility[spark]')")
+    if method in ("thrift", "http") and importlib.util.find_spec("pyhive") is None:
+        problems.append(f"dbt-spark's {method} method needs PyHive (pip install 'nyc-mobility[spark]')")
     if method == "session":
         if importlib.util.find_spec("pyspark") is None:
             problems.append("pyspark is not installed (pip install 'nyc-mobility[spark]')")

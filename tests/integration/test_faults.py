@@ -308,3 +308,11 @@ def test_missing_spark_requirements_are_named():
         assert any("pip install 'nyc-mobility[spark]'" in p for p in problems)
     else:
         assert all("java" in p.lower() for p in problems)
+    thrift = missing_requirements("thrift")
+    try:
+        import pyhive  # noqa: F401
+    except ImportError:
+        assert any("thrift method needs PyHive" in p for p in thrift)
+    else:
+        assert not any("PyHive" in p for p in thrift)
+    assert not any("java" in p.lower() for p in thrift)  # a server elsewhere needs no local Java

@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.spark import thrift
+
 # One Spark session builds ~210 dbt nodes (about 3 minutes alone on 2 cores).
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(2400)]
 
@@ -50,6 +52,8 @@ class Builds:
     duckdb_results: dict[str, str]
     spark_results: dict[str, str]
     spark_settings: object  # the Dagster build's Settings (engine spark)
+    spark: object  # the env's one Spark session, serving the Thrift server the dbt steps used
+    port: int  # that server's port on 127.0.0.1
     export_dir: Path  # every relation (views too) exported from Spark after the builds
     relations: list[str]
     tmp: Path
@@ -64,42 +68,43 @@ def _results(*run_results: Path) -> dict[str, str]:
     return statuses
 
 
-def _spark_session(settings):
-    """A Spark session on the Dagster build's own catalog (its Derby metastore, once dbt's sessions
-    have exited) with the profile's session settings, to read what the builds left."""
-    from pyspark.sql import SparkSession
-
-    conf = {
-        "spark.master": "local[2]",
-        "spark.sql.warehouse.dir": str(settings.spark_dir / "warehouse"),
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={settings.spark_dir}",
-        "spark.sql.catalogImplementation": "hive",
-        "spark.hadoop.javax.jdo.option.ConnectionURL": (
-            f"jdbc:derby:;databaseName={settings.spark_dir / 'metastore_db'};create=true"
-        ),
-        "spark.sql.session.timeZone": "UTC",
-        "spark.sql.timestampType": "TIMESTAMP_NTZ",
-        "spark.sql.parquet.inferTimestampNTZ.enabled": "true",
-        "spark.sql.parquet.mergeSchema": "true",
-        "spark.sql.parser.escapedStringLiterals": "true",
-        "spark.sql.ansi.enabled": "false",
-        "spark.ui.enabled": "false",
-        "spark.ui.showConsoleProgress": "false",
-    }
-    builder = SparkSession.builder
-    for key, value in conf.items():
-        builder = builder.config(key, value)
-    return builder.getOrCreate()
-
-
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     """The sample's 2024-09..2024-11 built by Dagster with ``engine="spark"`` (the build job: both
-    dbt steps on a local Spark session, each step's relations loaded into the DuckDB warehouse, the
+    dbt steps on the env's one Spark session, through its Thrift server, with the session settings
+    the profile gives a local session; each step's relations loaded into the DuckDB warehouse, the
     KPI table, the snapshot); then September's trip files are withdrawn and a stray copy of October
     rows is planted in November's partition folders, and the window 2024-09..2024-11 is built again
-    as a partition range run builds it (its monthly dbt step, the KPI days, the publish). The DuckDB reference is dbt on DuckDB over the same files."""
+    as a partition range run builds it (its monthly dbt step, the KPI days, the publish). The DuckDB
+    reference is dbt on DuckDB over the same files."""
     _require_spark()
+    from nyc_mobility.dbt_args import dbt_vars
+    from nyc_mobility.sample import generate
+    from nyc_mobility.settings import Settings
+
+    tmp = tmp_path_factory.mktemp("spark_parity")
+    settings = Settings(
+        data_dir=tmp / "data", engine="spark", data_origin="official", partitions_start=MONTHS[0]
+    )
+    generate(settings.raw_dir, MONTHS[0], MONTHS[-1], scale=SCALE)
+    port = thrift.free_port()
+    spark, server = thrift.start_session_with_thrift_server(
+        thrift.profile_session_conf(os.environ, dbt_vars(settings)), port
+    )
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in {
+            "METHOD": "thrift",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "USER": "nyc",
+        }.items():
+            env.setenv(f"NYC_MOBILITY_SPARK_{name}", value)
+        yield from _build(settings, tmp, spark, port)
+    server.stop()
+    spark.stop()
+
+
+def _build(settings, tmp: Path, spark, port: int) -> Iterator[Builds]:
     import dagster as dg
 
     from nyc_mobility import raw, sources
@@ -112,15 +117,9 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     from nyc_mobility.ops.schedules import BUILD_JOB_NAME
     from nyc_mobility.partitions import range_tags
     from nyc_mobility.project import project_dir
-    from nyc_mobility.sample import generate
     from nyc_mobility.settings import Settings
     from nyc_mobility.spark_serving import export_tables
 
-    tmp = tmp_path_factory.mktemp("spark_parity")
-    settings = Settings(
-        data_dir=tmp / "data", engine="spark", data_origin="official", partitions_start=MONTHS[0]
-    )
-    generate(settings.raw_dir, MONTHS[0], MONTHS[-1], scale=SCALE)
     instance = dg.DagsterInstance.ephemeral()
     first = materialize(settings, instance, everything=True)
     assert first.success and first.plan.windows == [(MONTHS[0], MONTHS[-1])]
@@ -176,15 +175,15 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     relations = sorted(
         n["name"] for n in manifest["nodes"].values() if n["resource_type"] in ("model", "seed")
     )
-    spark = _spark_session(settings)  # dbt's sessions have exited: the metastore is free
     export_dir = tmp / "spark-export"
     export_tables(spark, SCHEMA, relations, export_dir)
-    spark.stop()
     yield Builds(
         duckdb_warehouse=duckdb_warehouse,
         duckdb_results=_results(duck_target / "run_results.json"),
         spark_results=_results(*steps),
         spark_settings=settings,
+        spark=spark,
+        port=port,
         export_dir=export_dir,
         relations=relations,
         tmp=tmp,
@@ -341,3 +340,34 @@ def test_a_spark_build_writes_only_under_the_data_directory(builds: Builds) -> N
     assert not (project_dir() / "derby.log").exists() and not (project_dir() / "metastore_db").exists()
     assert not (project_dir() / "spark-warehouse").exists()
     assert not list(builds.spark_settings.dbt_artifacts_dir.glob("runs/*/spark_export"))
+
+
+def test_a_spark_session_without_the_projects_settings_builds_nothing(builds: Builds, tmp_path: Path) -> None:
+    """A Thrift server ignores the ``server_side_parameters`` dbt-spark sends, so a session can lack
+    what the SQL relies on (wall-clock timestamps, backslashes kept in literals) and silently change
+    the numbers. The project's ``on-run-start`` check stops dbt before anything is built, naming each
+    setting. The session here gets wrong values through the server's own ``set:hiveconf:`` keys."""
+    from nyc_mobility.assets.dbt import dbt_executable
+    from nyc_mobility.project import project_dir
+
+    wrong = {"spark.sql.parser.escapedStringLiterals": "false", "spark.sql.timestampType": "TIMESTAMP_LTZ"}
+    output = {
+        "type": "spark", "method": "thrift", "host": "127.0.0.1", "port": builds.port, "user": "nyc",
+        "schema": "settings_check", "threads": 1, "connect_retries": 0,
+        "server_side_parameters": {f"set:hiveconf:{key}": value for key, value in wrong.items()},
+    }  # fmt: skip
+    (tmp_path / "profiles.yml").write_text(
+        json.dumps({"nyc_mobility": {"target": "check", "outputs": {"check": output}}}), encoding="utf-8"
+    )
+    done = subprocess.run(
+        [dbt_executable(), "seed", "--select", "hvfhs_licenses", "--project-dir", str(project_dir()),
+         "--profiles-dir", str(tmp_path), "--target-path", str(tmp_path / "target"),
+         "--log-path", str(tmp_path / "logs")],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "spark.sql.parser.escapedStringLiterals=false (needs true)" in done.stdout, done.stdout[-3000:]
+    assert "spark.sql.timestampType=TIMESTAMP_LTZ (needs TIMESTAMP_NTZ)" in done.stdout
+    assert "spark.sql.session.timeZone" not in done.stdout  # the settings the session has are not named
+    assert not builds.spark.catalog.tableExists("settings_check.hvfhs_licenses")
