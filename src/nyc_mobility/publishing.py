@@ -6,7 +6,8 @@ The serving folder holds ``nyc_mobility.duckdb`` (the snapshot readers open) and
 incremental models: every published record, the trips, the hourly grid, the quality summary) is a
 view over its parts, casting every column back to the warehouse's type; every other table (the
 dimensions, seeds, the KPI table...) is copied whole (they are small), every view is re-created
-as the warehouse has it, and ``_published_parts`` lists the parts.
+as the warehouse has it, and ``_published_parts`` lists the parts. Relations named ``internal``
+(the staging and intermediate models, which the marts are built from) are not published.
 
 A publish for some months (the build's window) writes only those months' parts (a month without
 rows gets none: it was deleted) and the parts of rows without a month; the other months' parts are
@@ -24,7 +25,7 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,9 +121,11 @@ def publish_marts(
     snapshot: Path,
     monthly: Mapping[str, str],
     months: Sequence[str] | None = None,
+    internal: Collection[str] = (),
 ) -> MartsPublished:
     """Publish ``warehouse`` as ``snapshot`` (which nobody may be writing); ``monthly`` maps each
-    monthly table to its month column, ``months`` are the months that changed (None: all)."""
+    monthly table to its month column, ``months`` are the months that changed (None: all);
+    ``internal`` tables and views are left out."""
     import duckdb
 
     warehouse, snapshot = Path(warehouse), Path(snapshot)
@@ -154,7 +157,7 @@ def publish_marts(
                     "and schema_name = 'main' order by 1"
                 ).fetchall()
             ]
-            for table in tables:
+            for table in (t for t in tables if t not in internal):
                 if table not in monthly:
                     con.execute(
                         f"create table {_ident(table)} as select * from warehouse.main.{_ident(table)}"
@@ -170,7 +173,7 @@ def publish_marts(
             )
             if listing:
                 con.executemany(f"insert into {LISTING} values (?, ?, ?, ?)", listing)
-            _recreate_views(con)
+            _recreate_views(con, internal)
             con.execute("checkpoint")
         finally:
             con.close()
@@ -231,12 +234,14 @@ def _publish_table(con, snapshot, table, month_column, months, previous, generat
     return parts, to_write, len(files) - len(to_write)
 
 
-def _recreate_views(con) -> None:
-    """The warehouse's views, as it has them (they read the published tables by name)."""
+def _recreate_views(con, internal: Collection[str]) -> None:
+    """The warehouse's views but the ``internal`` ones, as it has them (they read the published
+    tables by name)."""
     views = con.execute(
         "select view_name, sql from duckdb_views() where database_name = 'warehouse' "
         "and schema_name = 'main' and not internal order by view_name"
     ).fetchall()
+    views = [(name, sql) for name, sql in views if name not in internal]
     pending = list(views)
     while pending:  # a view may read another: retry until none can be created
         failed = []

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from nyc_mobility.assets.serving import monthly_tables
+from nyc_mobility.assets.serving import internal_relations, monthly_tables
 from nyc_mobility.publishing import LISTING, publish_marts
 
 pytestmark = pytest.mark.integration
@@ -69,7 +69,40 @@ def test_the_monthly_tables_are_the_incremental_ones():
         "fct_trips": "source_month",
         "fct_hourly_mobility": "source_month",
         "qa_trips__source_month_summary": "source_month",
+        "qa_trips__quarantine": "source_month",
     }
+
+
+def test_the_snapshot_serves_the_marts_not_the_models_behind_them(sample_build):
+    """The build's snapshot holds every table and view of the warehouse but the staging and
+    intermediate models (read from the warehouse's own catalog, not from the manifest), with no parts
+    of them; the marts it holds equal the warehouse's."""
+    warehouse, snapshot = sample_build.db, sample_build.settings.serving_path
+
+    def relations(path: Path, database: str) -> set[str]:
+        con = duckdb.connect(config=CONFIG)
+        try:
+            con.execute(f"attach '{path}' as {database} (read_only)")
+            return {
+                r[0]
+                for r in con.execute(
+                    "select table_name from duckdb_tables() where database_name = ? union "
+                    "select view_name from duckdb_views() where database_name = ? and not internal",
+                    [database, database],
+                ).fetchall()
+            }
+        finally:
+            con.close()
+
+    built, served = relations(warehouse, "w"), relations(snapshot, "nyc_mobility") - {LISTING}
+    behind = {name for name in built if name.startswith(("stg_", "int_"))}
+    assert {"int_trips__unioned", "stg_tlc__yellow_taxi"} <= behind and behind <= internal_relations()
+    assert served == built - behind
+    assert {"fct_trips", "fct_hourly_mobility", "kpi_daily", "dim_location", "hvfhs_licenses"} <= served
+    parts = sample_build.settings.serving_path.parent / "parts"
+    assert {p.name for p in parts.iterdir()} == set(monthly_tables()) - behind
+    for table in ("fct_trips", "dim_location", "kpi_daily"):
+        assert _differences(warehouse, snapshot, table) == 0, table
 
 
 def test_a_month_publish_writes_that_month_and_reuses_the_others(warehouse, tmp_path):
@@ -138,7 +171,7 @@ def test_a_failed_publish_leaves_the_snapshot_and_no_parts(warehouse, tmp_path, 
     listed = set(_listing(snapshot).values())
     stamp = snapshot.stat().st_ino, snapshot.stat().st_mtime_ns
 
-    def broken(_con) -> None:
+    def broken(*_args) -> None:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(publishing, "_recreate_views", broken)

@@ -16,14 +16,18 @@ SNAPSHOT_KEY = dg.AssetKey(["serving", "warehouse_snapshot"])
 REPORT_KEY = dg.AssetKey(["serving", "weather_impact_report"])
 
 
-def monthly_tables() -> dict[str, str]:
-    """The incremental models partitioned by month (meta month_column) -> their month column: the
-    tables published as per-month parts."""
+def _manifest_nodes() -> list[dict]:
     import json
 
     from nyc_mobility.project import manifest_path
 
-    nodes = json.loads(manifest_path().read_text(encoding="utf-8"))["nodes"].values()
+    return list(json.loads(manifest_path().read_text(encoding="utf-8"))["nodes"].values())
+
+
+def monthly_tables() -> dict[str, str]:
+    """The incremental models partitioned by month (meta month_column) -> their month column: the
+    tables published as per-month parts."""
+    nodes = _manifest_nodes()
     return {
         node.get("alias") or node["name"]: node["config"]["meta"]["month_column"]
         for node in nodes
@@ -31,6 +35,19 @@ def monthly_tables() -> dict[str, str]:
         and node["config"].get("materialized") == "incremental"
         and (node["config"].get("meta") or {}).get("month_column")
     }
+
+
+def internal_relations() -> frozenset[str]:
+    """The staging and intermediate models: what the marts are built from, not served. Readers of
+    the snapshot query the marts, the seeds and the KPI table (staging views read the raw files,
+    which a reader may not open; ``int_trips__unioned`` alone would double a month's parts)."""
+    from nyc_mobility.layers import layer_of_node
+
+    return frozenset(
+        node.get("alias") or node["name"]
+        for node in _manifest_nodes()
+        if node["resource_type"] == "model" and layer_of_node(node) in ("staging", "intermediate")
+    )
 
 
 def build_serving_assets(settings: Settings, dbt_leaves: list[dg.AssetKey]) -> list[dg.AssetsDefinition]:
@@ -44,8 +61,9 @@ def build_serving_assets(settings: Settings, dbt_leaves: list[dg.AssetKey]) -> l
         pool=WAREHOUSE_POOL,
         kinds={"duckdb"},
         description=(
-            "Read-only snapshot of the warehouse, published atomically after a successful build (the "
-            "monthly tables as per-month parquet parts: a build publishes the months it built); the "
+            "Read-only snapshot of the warehouse's marts, seeds and KPI table (not the staging and "
+            "intermediate models), published atomically after a successful build (the monthly tables "
+            "as per-month parquet parts: a build publishes the months it built); the "
             "metrics API, `mf` and BI tools read it so they never block or see a running build."
         ),
     )
@@ -59,7 +77,9 @@ def build_serving_assets(settings: Settings, dbt_leaves: list[dg.AssetKey]) -> l
         start, end = window_of_tags(context.run.tags)
         months = month_range(start, end) if start and end else None
         started = time.monotonic()
-        published = publish_marts(settings.warehouse_path, settings.serving_path, monthly_tables(), months)
+        published = publish_marts(
+            settings.warehouse_path, settings.serving_path, monthly_tables(), months, internal_relations()
+        )
         seconds = time.monotonic() - started
         context.log.info(
             f"published {published.path} ({published.bytes:,} bytes) in {seconds:.2f} s: "

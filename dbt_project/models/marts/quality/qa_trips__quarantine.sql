@@ -1,8 +1,9 @@
-{{ config(materialized='view') }}
 {#
   Every published trip record that did not become a trip, with the reason: nothing is dropped
   silently. The record's identity is its file and row (and trip_id, the same hash the facts use).
-  A view over the staged records, so it is never stale after a partial (one-month) rebuild.
+  Built month by month like the trips (a window's months replaced), so it is never stale after a
+  one-month rebuild, and published as its own small per-month parts: the snapshot serves it
+  without the intermediate table of every record.
 #}
 select
     trip_id,
