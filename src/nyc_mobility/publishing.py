@@ -3,7 +3,7 @@ and a small serving database of views over them, switched atomically.
 
 The serving folder holds ``nyc_mobility.duckdb`` (the snapshot readers open) and
 ``parts/<table>/month=YYYY-MM/<generation>.parquet``. In the snapshot, each monthly table (the
-incremental models: every published record, the trips, the hourly grid, the quality summary) is a
+incremental marts: the trips, the hourly grid, the quarantine, the quality summary) is a
 view over its parts, casting every column back to the warehouse's type; every other table (the
 dimensions, seeds, the KPI table...) is copied whole (they are small), every view is re-created
 as the warehouse has it, and ``_published_parts`` lists the parts. Relations named ``internal``
