@@ -12,20 +12,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from bench.common import summary
-from bench.pipeline import generate, link_months, pipeline_run
+from bench.pipeline import generate, link_months, pipeline_run, trips_by_mode
 
 ENGINES = ("duckdb", "spark")
-
-
-def _trips(data_dir: Path) -> dict[str, int]:
-    con = duckdb.connect(str(data_dir / "warehouse" / "nyc_mobility.duckdb"), read_only=True)
-    try:
-        return dict(con.execute("select mode, count(*) from fct_trips group by 1 order by 1").fetchall())
-    finally:
-        con.close()
 
 
 def run(work: Path, month: str, scale: float, repeat: int) -> dict[str, Any]:
@@ -48,7 +38,7 @@ def run(work: Path, month: str, scale: float, repeat: int) -> dict[str, Any]:
             link_months(pool / "raw", case / "raw", [month])
             profile = pipeline_run(case, engine)
             seconds[engine].append(profile["seconds"])
-            profiles[engine], trips[engine] = profile, _trips(case)
+            profiles[engine], trips[engine] = profile, trips_by_mode(case)
     if trips["duckdb"] != trips["spark"]:
         raise RuntimeError(f"the engines built different trips: {trips}")
     timings = {engine: summary(values) for engine, values in seconds.items()}

@@ -192,11 +192,6 @@ def month_build(data_dir: Path, repeat: int) -> dict[str, Any]:
         raw.append(models_s)
         raw_tests.append(models_s + tests_s)
         profiles.append({k: v for k, v in run.items() if k != "target"})
-    fact_rows = (
-        duckdb.connect(str(data_dir / "warehouse" / "nyc_mobility.duckdb"), read_only=True)
-        .execute("select mode, count(*) from fct_trips group by 1 order by 1")
-        .fetchall()
-    )
     return {
         "pipeline": summary(pipeline),
         "raw_duckdb": summary(raw),
@@ -207,9 +202,18 @@ def month_build(data_dir: Path, repeat: int) -> dict[str, Any]:
         "peak_rss_mb": {"median": sorted(rss)[len(rss) // 2], "max": max(rss)},
         "target_rss_mb": 4096,
         "profile_of_last_run": profiles[-1],
-        "trips_by_mode": dict(fact_rows),
+        "trips_by_mode": trips_by_mode(data_dir),
         "note": RAW_RUN_NOTE,
     }
+
+
+def trips_by_mode(data_dir: Path) -> dict[str, int]:
+    """The trips each mode has in the data directory's warehouse."""
+    con = duckdb.connect(str(data_dir / "warehouse" / "nyc_mobility.duckdb"), read_only=True)
+    try:
+        return dict(con.execute("select mode, count(*) from fct_trips group by 1 order by 1").fetchall())
+    finally:
+        con.close()
 
 
 def month_window_build(data_dir: Path, month: str) -> float:

@@ -4,7 +4,10 @@
   warehouse the semantic layer is served from (nyc_mobility.spark_serving.load_exports): a model
   built month by month (meta month_column) writes the window's months and its rows without a month
   only (the whole table without a window), any other table or seed the whole relation. Views are not
-  written (they read the raw files). Nothing is done on DuckDB, or without export_dir.
+  written (they read the raw files), nor the staging and intermediate models: the snapshot serves
+  the marts, seeds and KPI table only (nyc_mobility.layers, assets/serving.internal_relations), so
+  int_trips__unioned, a month's every record, stays on Spark. Nothing is done on DuckDB, or without
+  export_dir.
 #}
 {% macro export_for_serving(results) -%}
     {{ return(adapter.dispatch('export_for_serving', 'nyc_mobility')(results)) }}
@@ -22,7 +25,8 @@
         {%- for result in results
             if result.status in ('success', 'pass')
             and result.node.resource_type in ('model', 'seed')
-            and result.node.config.materialized not in ('view', 'ephemeral') -%}
+            and result.node.config.materialized not in ('view', 'ephemeral')
+            and result.node.fqn[1] not in ('staging', 'intermediate') -%}
             {%- set node = result.node -%}
             {%- set relation = api.Relation.create(schema=node.schema, identifier=node.alias) -%}
             {%- set month_column = (node.config.meta or {}).get('month_column') -%}
