@@ -139,3 +139,42 @@ def test_citibike_also_tries_the_jersey_city_archive_of_the_month():
         "https://s3.amazonaws.com/tripdata/JC-202102-citibike-tripdata.csv.zip"
     ]
     assert all(urls.also_urls_for(s, "2021-02") == [] for s in sources.all_sources() if s is not citibike)
+
+
+_CSV = b"VendorID,tpep_pickup_datetime,total_amount\n1,2014-05-01 00:00:00,9.5\n" * 200
+
+
+@pytest.mark.parametrize("mtime", [0, 10, 0x0A2C0A2C, 0x2C0A0000, 1_717_000_000])
+def test_a_gzipped_csv_is_read_as_gzip_under_its_temporary_name(fake_hosts, tmp_path, mtime):
+    """The check runs on the ``.part`` file; the gzip header's mtime bytes may hold a newline or a
+    comma, which a text read of the compressed bytes would take for a "header"."""
+    import gzip
+
+    body = gzip.compress(_CSV, mtime=mtime)
+    fake_hosts.add("/trip-data/y.csv.gz", Ok(body))
+    result = _get(fake_hosts, "/trip-data/y.csv.gz", tmp_path, validate.csv_download)
+    assert result.metadata == {"columns": 3}
+    assert result.path.read_bytes() == body
+
+
+@pytest.mark.parametrize("keep", [12, 40, -8, -1])
+def test_a_cut_gzip_served_whole_is_refused(fake_hosts, tmp_path, keep):
+    """A gzip stream cut short but served with a matching length (a broken mirror) is refused
+    under its temporary name, whatever its first compressed bytes hold."""
+    import gzip
+
+    body = gzip.compress(_CSV, mtime=0x2C2C2C2C)[:keep]
+    fake_hosts.add("/trip-data/z.csv.gz", Ok(body))
+    with pytest.raises(
+        DownloadError, match=r"z\.csv\.gz: the response is not the expected file: not a readable gzip"
+    ):
+        _get(fake_hosts, "/trip-data/z.csv.gz", tmp_path, validate.csv_download)
+    assert not (tmp_path / "out" / "z.csv.gz").exists()
+
+
+def test_a_plain_csv_and_an_html_page_are_told_apart(fake_hosts, tmp_path):
+    fake_hosts.add("/trip-data/p.csv", Ok(_CSV))
+    assert _get(fake_hosts, "/trip-data/p.csv", tmp_path, validate.csv_download).metadata == {"columns": 3}
+    fake_hosts.add("/trip-data/h.csv", Ok(b"<!DOCTYPE html><html>moved, sorry</html>\n", "text/html"))
+    with pytest.raises(DownloadError, match=r"h\.csv: the response is not the expected file: not a CSV"):
+        _get(fake_hosts, "/trip-data/h.csv", tmp_path, validate.csv_download)

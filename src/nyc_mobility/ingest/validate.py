@@ -95,10 +95,14 @@ def trip_zip(path: Path) -> dict[str, Any]:
 
 
 def csv_download(path: Path) -> dict[str, Any]:
-    """A downloaded trip CSV (or gzipped CSV): readable to the end, with a header of columns."""
+    """A downloaded trip CSV (or gzipped CSV): readable to the end, with a header of columns.
+
+    Gzip is told by the content's magic bytes, not the name: a download is checked under its
+    temporary ``.part`` name, and a gzip stream read as text holds a "header" of random bytes."""
     import gzip
 
-    gzipped = Path(path).name.lower().endswith(".gz")
+    with open(path, "rb") as handle:
+        gzipped = handle.read(2) == b"\x1f\x8b"
     try:
         with (gzip.open if gzipped else open)(path, "rb") as handle:
             head = handle.readline(1 << 16)
