@@ -15,6 +15,7 @@ from pathlib import Path
 from dbt.adapters.duckdb.plugins import BasePlugin
 
 from nyc_mobility.publishing import allowed_folders
+from nyc_mobility.sql_quoting import literals
 
 DEFAULT_SNAPSHOT = "data/serving/nyc_mobility.duckdb"
 
@@ -25,5 +26,5 @@ def snapshot_path() -> Path:
 
 class Plugin(BasePlugin):
     def configure_connection(self, conn) -> None:
-        folders = ", ".join("'" + f.replace("'", "''") + "'" for f in allowed_folders(snapshot_path()))
+        folders = literals(allowed_folders(snapshot_path()))
         conn.execute(f"set allowed_directories = [{folders}]")

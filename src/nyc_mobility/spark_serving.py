@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from nyc_mobility.sql_quoting import identifier, literal, literals
+
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
@@ -99,8 +101,8 @@ def load_warehouse(export_dir: Path, warehouse: Path, tables: Iterable[str] | No
         con = duckdb.connect(str(tmp), config={"autoinstall_known_extensions": False})
         try:
             for table in tables:
-                folder = str(export_dir / _checked(table)).replace("'", "''")
-                con.execute(f"create table \"{table}\" as select * from read_parquet('{folder}/*.parquet')")
+                parts = literal(f"{export_dir / _checked(table)}/*.parquet")
+                con.execute(f"create table {identifier(table)} as select * from read_parquet({parts})")
             con.execute("checkpoint")
         finally:
             con.close()
@@ -154,7 +156,7 @@ def load_exports(
         for folder in folders:
             table = _checked(folder.name)
             files = sorted(str(f) for f in folder.glob("*.parquet"))
-            source = "read_parquet([{}])".format(", ".join("'" + f.replace("'", "''") + "'" for f in files))
+            source = f"read_parquet([{literals(files)}])"
             column = monthly.get(table)
             try:
                 if column and table in existing and (start or end):

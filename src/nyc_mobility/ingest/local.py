@@ -22,6 +22,7 @@ from nyc_mobility.months import parse_month
 from nyc_mobility.raw.landing import missing_parents, readable_by_all, remove_empty
 from nyc_mobility.raw.preflight import file_problem
 from nyc_mobility.sources import RawSource
+from nyc_mobility.sql_quoting import identifier
 
 ORIGIN = "local"
 # A file whose parseable start times fall in the month for less than this share is the wrong month.
@@ -222,7 +223,7 @@ def _month_problem(landed: Path, record: RawSource, month: str) -> str | None:
         column = validate.timestamp_column(con, landed, record.timestamp_columns)
         if column is None:
             return None
-        quoted = '"' + column.replace('"', '""') + '"'
+        quoted = identifier(column)
         parsed, inside, lo, hi = con.execute(
             f"select count(t), count(t) filter (where strftime(t, '%Y-%m') = ?), min(t), max(t) "
             f"from (select try_cast({quoted} as timestamp) as t from read_parquet(?))",

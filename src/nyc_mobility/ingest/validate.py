@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from nyc_mobility.sql_quoting import identifier
+
 
 class InvalidContentError(ValueError):
     """The bytes are not the expected format."""
@@ -66,7 +68,7 @@ def _date_range(path: Path, spellings: tuple[str, ...]) -> dict[str, Any]:
         column = timestamp_column(con, path, spellings)
         if column is None:
             return {}
-        quoted = '"' + column.replace('"', '""') + '"'
+        quoted = identifier(column)
         lo, hi = con.execute(
             f"select min({quoted}), max({quoted}) from read_parquet(?)", [str(path)]
         ).fetchall()[0]

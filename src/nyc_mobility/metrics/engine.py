@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from nyc_mobility.metrics.catalog import semantic_manifest
 from nyc_mobility.publishing import allowed_folders
+from nyc_mobility.sql_quoting import identifier, literal, literals
 
 if TYPE_CHECKING:
     import duckdb
@@ -150,15 +151,10 @@ def reader_connection(database: Path, catalog: str) -> duckdb.DuckDBPyConnection
         },
     )
     try:
-        path = str(database).replace("'", "''")
-        quoted = catalog.replace('"', '""')
         # the snapshot's monthly tables are views over its parquet parts: the one folder it may read
-        folders = ", ".join(
-            "'" + folder.replace("'", "''") + "'" for folder in allowed_folders(Path(database))
-        )
-        con.execute(f"set allowed_directories = [{folders}]")
-        con.execute(f"attach '{path}' as \"{quoted}\" (read_only)")
-        con.execute(f'use "{quoted}"')
+        con.execute(f"set allowed_directories = [{literals(allowed_folders(Path(database)))}]")
+        con.execute(f"attach {literal(database)} as {identifier(catalog)} (read_only)")
+        con.execute(f"use {identifier(catalog)}")
         con.execute(f"set TimeZone = '{LOCAL_TIMEZONE}'")
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
