@@ -1,5 +1,6 @@
 """Every dbt model as a Dagster asset, grouped by layer, with dbt tests as asset checks."""
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterator, Mapping
@@ -119,7 +120,7 @@ def _dbt_op(
         settings.dbt_artifacts_dir.mkdir(parents=True, exist_ok=True)
         settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
         target = invocation_target_path(settings, context.run.run_id, name)
-        restore_parse_cache(settings, target)
+        restore_parse_cache(settings, target, project.project_dir)
         export = None
         if settings.engine == "spark":
             from nyc_mobility.spark_serving import missing_requirements
@@ -133,7 +134,7 @@ def _dbt_op(
         if export is not None:
             events = after_spark_step(context, settings, events, export, (start, end))
         yield from with_row_counts_and_types(context, settings, events)
-        save_parse_cache(settings, target)
+        save_parse_cache(settings, target, project.project_dir)
 
     return _assets
 
@@ -198,24 +199,38 @@ def with_row_counts_and_types(
 PARSE_CACHE = "partial_parse.msgpack"
 
 
-def restore_parse_cache(settings: Settings, target: Path) -> None:
-    """Seed a fresh target folder with the last invocation's parse, so dbt parses only what changed.
+def parse_cache_path(settings: Settings, project_dir: Path) -> Path:
+    """Where the last parse of the project at ``project_dir`` is kept, one file per project location.
 
-    dbt itself falls back to a full parse when the project, vars or profile differ.
+    dbt's own check of a kept parse compares its version, vars, profile and project files, not where
+    the project is: a parse made by an install elsewhere (another virtualenv, another Python's
+    site-packages) names the seeds' CSVs by that install's absolute paths, and every seed then fails
+    with "No files found". Keyed by the resolved project directory, such a parse is never reused.
     """
-    cache = settings.dbt_artifacts_dir / PARSE_CACHE
+    key = hashlib.sha256(str(Path(project_dir).resolve()).encode()).hexdigest()[:16]
+    return settings.dbt_artifacts_dir / f"partial_parse-{key}.msgpack"
+
+
+def restore_parse_cache(settings: Settings, target: Path, project_dir: Path) -> None:
+    """Seed a fresh target folder with the last invocation's parse of this project, so dbt parses
+    only what changed (dbt itself parses everything when its version, the vars, the profile or a
+    project file differ)."""
+    cache = parse_cache_path(settings, project_dir)
     if cache.is_file():
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy2(cache, target / PARSE_CACHE)
 
 
-def save_parse_cache(settings: Settings, target: Path) -> None:
-    """Keep this invocation's parse for the next one (atomically: readers never see half a file)."""
+def save_parse_cache(settings: Settings, target: Path, project_dir: Path) -> None:
+    """Keep this invocation's parse for the next one (atomically: readers never see half a file).
+    A cache of an earlier version, not keyed by the project's location, is removed."""
     fresh = target / PARSE_CACHE
     if fresh.is_file():
-        tmp = settings.dbt_artifacts_dir / f".{PARSE_CACHE}.tmp"
+        cache = parse_cache_path(settings, project_dir)
+        tmp = cache.with_name(f".{cache.name}.tmp")
         shutil.copy2(fresh, tmp)
-        os.replace(tmp, settings.dbt_artifacts_dir / PARSE_CACHE)
+        os.replace(tmp, cache)
+        (settings.dbt_artifacts_dir / PARSE_CACHE).unlink(missing_ok=True)
 
 
 def dbt_executable() -> str:
