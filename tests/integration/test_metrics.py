@@ -350,3 +350,23 @@ def test_a_wrong_group_by_is_one_error_not_two(service):
     assert "no_such_dimension" in str(error.value) and "order-by" not in str(error.value)
     with pytest.raises(MetricQueryError, match="order-by item"):
         service.query(["trips"], ["mode"], order_by=["no_such_dimension"])
+
+
+def test_a_many_metric_query_reads_each_table_in_place_with_the_values_metricflow_wrote(service, snapshot):
+    """MetricFlow reads a semantic model in one CTE that every metric's subquery uses; DuckDB would
+    materialize it (a copy of the fact's rows). The engine marks those CTEs NOT MATERIALIZED; the
+    values are the same as the SQL MetricFlow wrote, run as written."""
+    headline = [m.name for m in metrics.headline_metrics()]
+    result = service.query(headline, ["metric_time__day"])
+    assert result.sql.count("NOT MATERIALIZED") >= 2  # the trips and the hourly grid at least
+    for line in (line for line in result.sql.splitlines() if "NOT MATERIALIZED" in line):
+        name = line.split()[-5]  # `WITH name AS NOT MATERIALIZED (` or `, name AS ...`
+        assert name.startswith(("sma_", "rss_")), line  # reads of a semantic model only
+    cursor = snapshot.execute(result.sql.replace(" NOT MATERIALIZED", ""))
+    names = [d[0] for d in cursor.description]
+    as_written = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    assert len(as_written) == len(result.rows) > 20
+    for ours, theirs in zip(result.rows, as_written, strict=True):
+        assert ours[0] == theirs["metric_time__day"]
+        for name, value in zip(headline, ours[1:], strict=True):
+            assert expect.same(value, theirs[name]), (ours[0], name, value, theirs[name])

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nyc_mobility.metrics.catalog import semantic_manifest
+from nyc_mobility.metrics.ctes import inline_table_reads
 from nyc_mobility.publishing import allowed_folders
 from nyc_mobility.sql_quoting import identifier, literal, literals
 
@@ -267,7 +268,7 @@ class MetricsEngine:
         statement = result.sql_statement
         if statement.bind_parameter_set.param_dict:
             raise MetricQueryError("MetricFlow produced bind parameters, which are not supported")
-        return statement.sql
+        return inline_table_reads(statement.sql)
 
     def close(self) -> None:
         with self._lock:
