@@ -13,18 +13,28 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REAL_DATA = Path(os.environ.get("NYC_MOBILITY_REAL_DATA", REPO_ROOT.parent / "shared" / "data" / "real"))
 
-# Slow checks that do not depend on the Python version (browser, packaging CLIs, the daemon, the
+
+# Slow checks that do not depend on the Python version run in one tox env each, in two groups so
+# that the two tox lanes of CI (two cores) take about as long: ``main`` (browser, packaging CLIs, the
 # benchmark smoke run, SQL-heavy builds: real samples, DST/incremental, the bad-input corpus build,
-# idempotency and kill-and-rerun) run in one tox env: tox sets NYC_MOBILITY_RUN_ONCE=0 elsewhere.
-RUN_ONCE = pytest.mark.skipif(
-    os.environ.get("NYC_MOBILITY_RUN_ONCE") == "0", reason="runs in one tox env only (py311)"
+# idempotency and kill-and-rerun) in py311, and ``dagster`` (the Dagster daemon, schedules and
+# job-execution CLIs from the installed wheel) in py313. NYC_MOBILITY_RUN_ONCE names the groups an
+# env runs (comma-separated; ``0``: none; unset or ``1``: all, as a developer's pytest does).
+def runs_once(group: str) -> bool:
+    value = os.environ.get("NYC_MOBILITY_RUN_ONCE", "1").strip()
+    return value in ("1", "all") or group in {part.strip() for part in value.split(",")}
+
+
+RUN_ONCE = pytest.mark.skipif(not runs_once("main"), reason="runs in one tox env only (py311)")
+RUN_ONCE_DAGSTER = pytest.mark.skipif(
+    not runs_once("dagster"), reason="runs in one tox env only (py313: the Dagster CLIs' group)"
 )
 
 # Builds whose outcome depends on DuckDB's reading of hostile files, not on Python: once per DuckDB
 # major the envs resolve (py311 gets 2.x, py310 1.x: DuckDB 2 is not installed on Python 3.10), not in
 # py312/py313.
 ONCE_PER_DUCKDB = pytest.mark.skipif(
-    os.environ.get("NYC_MOBILITY_RUN_ONCE") == "0" and int(duckdb.__version__.split(".")[0]) >= 2,
+    not runs_once("main") and int(duckdb.__version__.split(".")[0]) >= 2,
     reason="runs once per DuckDB major (py311: 2.x, py310: 1.x)",
 )
 

@@ -24,10 +24,10 @@ from nyc_mobility import sources
 from nyc_mobility.metrics import MetricsService
 from nyc_mobility.project import installed_script
 from nyc_mobility.sample import generate
-from tests.conftest import RUN_ONCE
+from tests.conftest import RUN_ONCE_DAGSTER
 from tests.fake_hosts import Ok
 
-pytestmark = [pytest.mark.e2e, RUN_ONCE]
+pytestmark = [pytest.mark.e2e, RUN_ONCE_DAGSTER]
 
 MONTHS = ["2024-09", "2024-10", "2024-11"]
 START, END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from nyc_mobility.cli import app
 from nyc_mobility.project import installed_script
-from tests.conftest import RUN_ONCE
+from tests.conftest import RUN_ONCE_DAGSTER
 
-pytestmark = [pytest.mark.e2e, RUN_ONCE]
+pytestmark = [pytest.mark.e2e, RUN_ONCE_DAGSTER]
 
 
 def _dagster(home, *args: str) -> str:

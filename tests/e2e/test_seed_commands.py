@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from nyc_mobility.cli import app
 from nyc_mobility.project import installed_script
-from tests.conftest import RUN_ONCE, query
+from tests.conftest import RUN_ONCE_DAGSTER, query
 
-pytestmark = [pytest.mark.e2e, RUN_ONCE]
+pytestmark = [pytest.mark.e2e, RUN_ONCE_DAGSTER]
 
 
 def test_dagster_job_execute_dbt_analytics_assets_builds_every_month(tmp_path):

@@ -17,7 +17,7 @@ import pytest
 
 import nyc_mobility
 from nyc_mobility.project import packaged_project_dir
-from tests.conftest import REPO_ROOT, RUN_ONCE, query, scalar
+from tests.conftest import REPO_ROOT, RUN_ONCE, RUN_ONCE_DAGSTER, query, scalar
 
 pytestmark = pytest.mark.e2e
 
@@ -133,7 +133,7 @@ def test_dagster_cli_validates_from_outside_the_checkout(tmp_path):
     assert validate.returncode == 0, validate.stdout[-3000:] + validate.stderr[-3000:]
 
 
-@RUN_ONCE
+@RUN_ONCE_DAGSTER
 def test_dagster_cli_materializes_from_outside_the_checkout(tmp_path):
     # the smallest sample: what is checked is that every asset materializes from the wheel, not volume
     env = {"NYC_MOBILITY_DATA_DIR": str(tmp_path / "nyc"), "NYC_MOBILITY_SAMPLE_SCALE": "0.0005"}
