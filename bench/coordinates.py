@@ -6,7 +6,7 @@ side, in one process:
 * *one pass*: DuckDB reads every column of the month's file once (``create table as select *``);
 * *zone lookup*: what ``int_tlc__coordinate_zones`` does for the month: the distinct pickup and
   drop-off coordinate keys (the ``coordinate_key`` macro: 4 decimals) and their join to the zone grid
-  (``nyc_mobility.zone_grid``: runs of the lattice inside each zone), in DuckDB;
+  (``nyc_mobility.zones.grid``: runs of the lattice inside each zone), in DuckDB;
 * *grid*: writing the zone grid from the shapes (done once, when the shapes land);
 * *point by point*: the same shapes with one shapely ``contains`` test per candidate zone and point
   (a prepared-geometry loop, what a row-wise UDF would do), on a slice of the points, scaled up.
@@ -53,7 +53,7 @@ def generate(work: Path, scale: float) -> Path:
 
 def zone_lookup_sql() -> str:
     """The model's work on one month: distinct coordinate keys, each placed through the zone grid."""
-    from nyc_mobility.zone_grid import coordinate_key_sql
+    from nyc_mobility.zones.grid import coordinate_key_sql
 
     def keys(end: str) -> str:
         lat, lng = (f"try_cast({end}_{axis} as double)" for axis in ("latitude", "longitude"))
@@ -77,14 +77,14 @@ def _connection(files: str) -> duckdb.DuckDBPyConnection:
 
 
 def run(work: Path, scale: float, repeat: int, zone_shapes: Path | None = None) -> dict[str, Any]:
-    from nyc_mobility.geo import ZoneIndex
+    from nyc_mobility.zones.geo import ZoneIndex
 
     raw = generate(work, scale)
     files = str(raw / "tlc_yellow" / f"month={MONTH}" / "*.parquet")
     shapes = official_shapes(zone_shapes)
     shapes_label = "official taxi zones" if shapes else "sample grid"
     shapes = shapes or next((raw / "zones").rglob("taxi_zones.shp"))
-    from nyc_mobility.zone_grid import zone_grid
+    from nyc_mobility.zones.grid import zone_grid
 
     con = _connection(files)
     trips = con.execute("select count(*) from month").fetchall()[0][0]

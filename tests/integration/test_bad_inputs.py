@@ -346,7 +346,7 @@ def test_a_build_without_zone_shapes_is_refused_before_dbt_with_the_fix(tmp_path
 
 
 def test_shapes_landed_before_the_grid_existed_get_it_at_the_preflight(tmp_path):
-    from nyc_mobility.zone_grid import grid_path, is_current
+    from nyc_mobility.zones.grid import grid_path, is_current
 
     _lookup, shp = land_zones(tmp_path / "raw")
     grid_path(shp).unlink()  # as an earlier version landed them

@@ -3,7 +3,7 @@
   records that publish coordinates instead of zone ids (2009 to 2016-06), for the months being built.
   Coordinates are keyed on the 4-decimal lattice (coordinate_key) and placed by the zone grid the
   package wrote from the official shapes (stg_zones__taxi_zone_grid); then classified as
-  nyc_mobility.geo.ZoneIndex.classify does: null or 0 is missing, latitude and longitude exchanged is
+  nyc_mobility.zones.geo.ZoneIndex.classify does: null or 0 is missing, latitude and longitude exchanged is
   swapped, outside the box about 200 km around New York implausible (all 264, never a zone); a
   plausible point in no zone is outside the zones (265).
 

@@ -298,9 +298,9 @@ def land_zone_lookup(src: Path, raw_dir: Path) -> Path:
 
 
 def write_zone_grid(origin: Path, shp: Path, target: Path | None = None) -> None:
-    """The zones' 4-decimal grid of ``shp`` (nyc_mobility.zone_grid: what dbt reads), beside it or at
+    """The zones' 4-decimal grid of ``shp`` (nyc_mobility.zones.grid: what dbt reads), beside it or at
     ``target``; shapes that are no polygons with a LocationID are a :class:`RawFileError` naming ``origin``."""
-    from nyc_mobility.zone_grid import write_grid
+    from nyc_mobility.zones.grid import write_grid
 
     try:
         write_grid(shp, target)

@@ -170,7 +170,7 @@ def ensure_zone_grid(raw_dir: Path) -> Path | None:
     """Write the zone grid of shapes landed before the grid existed (or changed since); None without shapes."""
     from nyc_mobility.raw.landing import atomic_path, write_zone_grid
     from nyc_mobility.raw.layout import zone_shapes_path
-    from nyc_mobility.zone_grid import grid_path, is_current
+    from nyc_mobility.zones.grid import grid_path, is_current
 
     shp = zone_shapes_path(raw_dir)
     if not shp.exists():

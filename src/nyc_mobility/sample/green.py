@@ -61,7 +61,7 @@ def green_table(sample: SampleMonth) -> pa.Table:
         "congestion_surcharge": congestion,
     }
     if month >= "2025-01":
-        from nyc_mobility.congestion import shipped_zone_ids
+        from nyc_mobility.zones.congestion import shipped_zone_ids
 
         money["cbd_congestion_fee"] = np.where(np.isin(do, shipped_zone_ids()), 0.75, 0.0)
     bad = pick_defects(rng, n, DEFECTS)

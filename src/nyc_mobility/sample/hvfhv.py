@@ -207,7 +207,7 @@ def _chunk_table(month: str, pickup: np.ndarray, company: np.ndarray, rng: np.ra
     columns["wav_request_flag"] = _flags(wav_request)
     columns["wav_match_flag"] = _flags(wav_match, blank=juno)
     if month >= "2025-01":
-        from nyc_mobility.congestion import shipped_zone_ids
+        from nyc_mobility.zones.congestion import shipped_zone_ids
 
         zone = np.array(shipped_zone_ids())
         columns["cbd_congestion_fee"] = pa.array(

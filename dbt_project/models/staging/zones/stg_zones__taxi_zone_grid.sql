@@ -1,4 +1,4 @@
-{# The zone grid as landed (nyc_mobility.zone_grid), typed. #}
+{# The zone grid as landed (nyc_mobility.zones.grid), typed. #}
 select
     cast(lat_key as integer) as lat_key,
     cast(lng_from as integer) as lng_from,

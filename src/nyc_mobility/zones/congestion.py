@@ -100,7 +100,7 @@ def classify(shp: Path) -> list[ZoneShare]:
     import shapely
     from shapely.geometry import shape
 
-    from nyc_mobility.geo import FALLBACK_CRS
+    from nyc_mobility.zones.geo import FALLBACK_CRS
 
     shp = Path(shp)
     prj = shp.with_suffix(".prj")
@@ -155,5 +155,5 @@ def write_seed(shp: Path, out) -> None:
 
 if (
     __name__ == "__main__"
-):  # python -m nyc_mobility.congestion taxi_zones.shp > seeds/congestion_relief_zones.csv
+):  # python -m nyc_mobility.zones.congestion taxi_zones.shp > seeds/congestion_relief_zones.csv
     write_seed(Path(sys.argv[1]), sys.stdout)

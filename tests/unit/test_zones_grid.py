@@ -1,4 +1,4 @@
-"""The zone grid (nyc_mobility.zone_grid) against point-in-polygon (ZoneIndex.locate), the reference.
+"""The zone grid (nyc_mobility.zones.grid) against point-in-polygon (ZoneIndex.locate), the reference.
 
 The grid is what dbt joins trip coordinates to; every lattice point it places must be placed where
 ``locate`` puts it, on the real official shapes and on the sample's, and above all next to borders.
@@ -14,8 +14,8 @@ import duckdb
 import numpy as np
 import pytest
 
-from nyc_mobility import zone_grid
-from nyc_mobility.geo import OUTSIDE_NYC, ZoneIndex
+from nyc_mobility.zones import grid as zone_grid
+from nyc_mobility.zones.geo import OUTSIDE_NYC, ZoneIndex
 
 
 def grid_lookup(grid, lat: np.ndarray, lng: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nyc_mobility.geo import OUTSIDE_NYC, ZoneIndex
+from nyc_mobility.zones.geo import OUTSIDE_NYC, ZoneIndex
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_missing_shapefile_is_a_clear_error(tmp_path):
 
 
 def test_trip_coordinates_are_classified_never_a_wrong_zone(zones):
-    from nyc_mobility.geo import UNKNOWN_ZONE
+    from nyc_mobility.zones.geo import UNKNOWN_ZONE
 
     points = [
         ((40.7580, -73.9855), 230, "coordinates"),  # Times Sq/Theatre District

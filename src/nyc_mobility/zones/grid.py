@@ -11,7 +11,7 @@ longitude), the same SQL on DuckDB and Spark.
 Exact for the lattice points: each lattice latitude's line is cut by the zone polygons (densified and
 re-projected to WGS84), and the cells at both ends of every interval (and their outer neighbours)
 are then tested against the original polygons in the shapefile's CRS with ``shapely.contains_xy``,
-as :meth:`nyc_mobility.geo.ZoneIndex.locate` tests a point; an interval is moved by those tests, so
+as :meth:`nyc_mobility.zones.geo.ZoneIndex.locate` tests a point; an interval is moved by those tests, so
 no lattice point is in the grid that ``locate`` would not put in that zone, nor missing from it.
 Where zones overlap (a shared border), every zone's interval is kept and the SQL takes the lowest
 LocationID, as ``locate`` does.
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nyc_mobility.geo import ZoneIndex
+from nyc_mobility.zones.geo import ZoneIndex
 
 SCALE = 10_000  # 4 decimals: the key of a coordinate is round(coordinate * 10^4)
 GRID_FILE = "taxi_zone_grid.parquet"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from nyc_mobility import congestion
-from nyc_mobility.geo import ZoneIndex
 from nyc_mobility.project import project_dir
+from nyc_mobility.zones import congestion
+from nyc_mobility.zones.geo import ZoneIndex
 
 SEEDS = project_dir() / "seeds"
 # (name, lat, lon, inside the Congestion Relief Zone?)
