@@ -19,7 +19,7 @@ ENGINES = ("duckdb", "spark")
 
 
 def run(work: Path, month: str, scale: float, repeat: int) -> dict[str, Any]:
-    from nyc_mobility.spark_serving import missing_requirements
+    from nyc_mobility.dbt.spark import missing_requirements
 
     if problems := missing_requirements():
         raise RuntimeError("figure 8 needs the spark extra: " + "; ".join(problems))

@@ -20,8 +20,8 @@ PAGES = {
 @functools.cache
 def _manifests() -> tuple[dict, dict]:
     """Both manifests, read once per build (every generated page uses them)."""
+    from nyc_mobility.dbt.project import manifest_path
     from nyc_mobility.metrics.catalog import semantic_manifest_path
-    from nyc_mobility.project import manifest_path
 
     manifest = json.loads(manifest_path().read_text(encoding="utf-8"))
     semantic = json.loads(semantic_manifest_path().read_text(encoding="utf-8"))

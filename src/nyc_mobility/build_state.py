@@ -47,7 +47,7 @@ def state_path(settings: Settings) -> Path:
 def signature(settings: Settings) -> str:
     """What every month's build depends on besides its own files: the dbt project and the zones."""
     from nyc_mobility import raw
-    from nyc_mobility.project import manifest_path
+    from nyc_mobility.dbt.project import manifest_path
 
     digest = hashlib.sha256(f"format {FORMAT}\n".encode())
     manifest = manifest_path()

@@ -7,8 +7,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from nyc_mobility.layers import LAYERS
-from nyc_mobility.layers import layer_of_node as _layer
+from nyc_mobility.dbt.layers import LAYERS
+from nyc_mobility.dbt.layers import layer_of_node as _layer
 
 
 def _models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:

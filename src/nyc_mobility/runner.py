@@ -17,8 +17,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from nyc_mobility.dbt.project import manifest_path
 from nyc_mobility.materialize import materialize
-from nyc_mobility.project import manifest_path
 from nyc_mobility.settings import Settings
 from nyc_mobility.summary import BuildSummary, CheckOutcome, dbt_models, row_counts
 
@@ -157,7 +157,7 @@ def run_all(
 
     started = time.monotonic()
     if settings.engine == "spark":
-        from nyc_mobility.spark_serving import missing_requirements
+        from nyc_mobility.dbt.spark import missing_requirements
 
         if problems := missing_requirements():
             raise RunError("engine spark: " + "; ".join(problems))

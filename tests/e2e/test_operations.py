@@ -21,8 +21,8 @@ from dagster._core.workspace.context import WorkspaceProcessContext
 from dagster._core.workspace.load_target import WorkspaceFileTarget
 
 from nyc_mobility import sources
+from nyc_mobility.dbt.project import installed_script
 from nyc_mobility.metrics import MetricsService
-from nyc_mobility.project import installed_script
 from nyc_mobility.sample import generate
 from tests.conftest import RUN_ONCE_DAGSTER
 from tests.fake_hosts import Ok

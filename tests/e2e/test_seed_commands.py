@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nyc_mobility.cli import app
-from nyc_mobility.project import installed_script
+from nyc_mobility.dbt.project import installed_script
 from tests.conftest import RUN_ONCE_DAGSTER, query
 
 pytestmark = [pytest.mark.e2e, RUN_ONCE_DAGSTER]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import nyc_mobility
-from nyc_mobility.project import packaged_project_dir
+from nyc_mobility.dbt.project import packaged_project_dir
 from tests.conftest import REPO_ROOT, RUN_ONCE, RUN_ONCE_DAGSTER, query, scalar
 
 pytestmark = pytest.mark.e2e

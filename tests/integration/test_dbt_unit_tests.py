@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nyc_mobility.project import installed_script, project_dir
+from nyc_mobility.dbt.project import installed_script, project_dir
 from tests.conftest import RUN_ONCE
 
 

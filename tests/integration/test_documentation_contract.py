@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from nyc_mobility.project import manifest_path
+from nyc_mobility.dbt.project import manifest_path
 from tests.conftest import query
 
 pytestmark = pytest.mark.integration

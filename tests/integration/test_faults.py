@@ -282,7 +282,7 @@ def test_mf_on_a_read_only_data_directory_keeps_its_log_elsewhere(data, monkeypa
 
 
 def test_engine_spark_without_its_requirements_names_them_and_builds_nothing(tmp_path, monkeypatch):
-    import nyc_mobility.spark_serving as spark_serving
+    import nyc_mobility.dbt.spark as spark_serving
 
     monkeypatch.setattr(
         spark_serving,
@@ -298,7 +298,7 @@ def test_engine_spark_without_its_requirements_names_them_and_builds_nothing(tmp
 
 
 def test_missing_spark_requirements_are_named():
-    from nyc_mobility.spark_serving import missing_requirements
+    from nyc_mobility.dbt.spark import missing_requirements
 
     problems = missing_requirements("session")
     try:

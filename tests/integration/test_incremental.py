@@ -9,8 +9,8 @@ import pytest
 
 from nyc_mobility import raw, sources
 from nyc_mobility.assets.dbt import dbt_executable
-from nyc_mobility.dbt_args import build_args
-from nyc_mobility.project import dbt_project
+from nyc_mobility.dbt.args import build_args
+from nyc_mobility.dbt.project import dbt_project
 from nyc_mobility.sample import generate, write_published
 from nyc_mobility.settings import Settings
 from tests.conftest import RUN_ONCE, build_in_process, query, scalar
@@ -152,7 +152,7 @@ def _warehouse_copy(spring: Settings, tmp_path) -> Settings:
 
 
 def _unique_trip_id_test(settings: Settings, **window: str) -> str:
-    from nyc_mobility.dbt_args import dbt_vars, vars_arg
+    from nyc_mobility.dbt.args import dbt_vars, vars_arg
 
     selection = ["--select", "fct_trips,test_name:unique"]
     result = run_dbt(settings, "test", *vars_arg(dbt_vars(settings, **window)), *selection)

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from nyc_mobility.project import installed_script, manifest_path
+from nyc_mobility.dbt.project import installed_script, manifest_path
 from nyc_mobility.settings import Settings
 from nyc_mobility.summary import dbt_models
 from tests.conftest import RUN_ONCE, query, scalar

@@ -193,7 +193,7 @@ models:
 
 @RUN_ONCE
 def test_one_staging_model_makes_a_registered_source_a_dbt_model(scooter, fake_hosts, tmp_path):
-    from nyc_mobility.project import installed_script, project_dir
+    from nyc_mobility.dbt.project import installed_script, project_dir
 
     raw_dir = tmp_path / "raw"
     for month in (MONTH, "2024-12"):

@@ -78,7 +78,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     as a partition range run builds it (its monthly dbt step, the KPI days, the publish). The DuckDB
     reference is dbt on DuckDB over the same files."""
     _require_spark()
-    from nyc_mobility.dbt_args import dbt_vars
+    from nyc_mobility.dbt.args import dbt_vars
     from nyc_mobility.sample import generate
     from nyc_mobility.settings import Settings
 
@@ -111,14 +111,14 @@ def _build(settings, tmp: Path, spark, port: int) -> Iterator[Builds]:
     from nyc_mobility.assets.dbt import dbt_executable
     from nyc_mobility.assets.semantic import KPI_KEY
     from nyc_mobility.assets.serving import SNAPSHOT_KEY, monthly_tables
-    from nyc_mobility.dbt_args import dbt_vars, vars_arg
+    from nyc_mobility.dbt.args import dbt_vars, vars_arg
+    from nyc_mobility.dbt.project import project_dir
+    from nyc_mobility.dbt.spark import export_tables
     from nyc_mobility.factory import definitions_from_settings
     from nyc_mobility.materialize import materialize
     from nyc_mobility.ops.schedules import BUILD_JOB_NAME
     from nyc_mobility.partitions import range_tags
-    from nyc_mobility.project import project_dir
     from nyc_mobility.settings import Settings
-    from nyc_mobility.spark_serving import export_tables
 
     instance = dg.DagsterInstance.ephemeral()
     first = materialize(settings, instance, everything=True)
@@ -338,7 +338,7 @@ def test_a_month_window_build_on_spark_replaces_exactly_its_months(builds: Build
 def test_a_spark_build_writes_only_under_the_data_directory(builds: Builds) -> None:
     """The local sessions' tables, metastore and derby.log are under DATA_DIR/spark, never in the
     working directory of dbt (the installed project) and the step's exports are gone once loaded."""
-    from nyc_mobility.project import project_dir
+    from nyc_mobility.dbt.project import project_dir
 
     spark_dir = builds.spark_settings.spark_dir
     assert (spark_dir / "metastore_db").is_dir() and (spark_dir / "derby.log").is_file()
@@ -353,7 +353,7 @@ def test_a_spark_session_without_the_projects_settings_builds_nothing(builds: Bu
     the numbers. The project's ``on-run-start`` check stops dbt before anything is built, naming each
     setting. The session here gets wrong values through the server's own ``set:hiveconf:`` keys."""
     from nyc_mobility.assets.dbt import dbt_executable
-    from nyc_mobility.project import project_dir
+    from nyc_mobility.dbt.project import project_dir
 
     wrong = {"spark.sql.parser.escapedStringLiterals": "false", "spark.sql.timestampType": "TIMESTAMP_LTZ"}
     output = {

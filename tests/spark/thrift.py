@@ -18,7 +18,7 @@ ANSI_OFF = {"spark.sql.ansi.enabled": "false"}  # what dbt-spark adds to every s
 def profile_session_conf(env: Mapping[str, str], dbt_vars: Mapping[str, Any]) -> dict[str, str]:
     """The ``spark`` target's ``server_side_parameters`` as dbt renders them for a local session
     (``env_var`` from ``env``, ``var`` from ``dbt_vars``), with the setting dbt-spark adds."""
-    from nyc_mobility.project import project_dir
+    from nyc_mobility.dbt.project import project_dir
 
     profile = yaml.safe_load((project_dir() / "profiles.yml").read_text(encoding="utf-8"))
     parameters = profile["nyc_mobility"]["outputs"]["spark"]["server_side_parameters"]

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from nyc_mobility.dbt_args import build_args, dbt_vars, invocation_target_path, landed_trip_tables, vars_arg
+from nyc_mobility.dbt.args import build_args, dbt_vars, invocation_target_path, landed_trip_tables, vars_arg
 from nyc_mobility.months import InvalidMonthError
 from nyc_mobility.settings import Settings
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from nyc_mobility import docgen
+from nyc_mobility.dbt.project import manifest_path
 from nyc_mobility.metrics.catalog import catalog_markdown, semantic_manifest
-from nyc_mobility.project import manifest_path
 
 
 def _manifest() -> dict:

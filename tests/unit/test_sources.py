@@ -7,8 +7,8 @@ import json
 import pytest
 
 from nyc_mobility import sources
+from nyc_mobility.dbt.project import manifest_path
 from nyc_mobility.ingest.urls import SourceUrls
-from nyc_mobility.project import manifest_path
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nyc_mobility.project import project_dir
+from nyc_mobility.dbt.project import project_dir
 from nyc_mobility.zones import congestion
 from nyc_mobility.zones.geo import ZoneIndex
 

@@ -1,11 +1,11 @@
 {#
   on-run-end: on Spark, with the var export_dir (the Python package passes one per dbt step), the
   relations this invocation built are written as parquet, one folder per relation, for the DuckDB
-  warehouse the semantic layer is served from (nyc_mobility.spark_serving.load_exports): a model
+  warehouse the semantic layer is served from (nyc_mobility.dbt.spark.load_exports): a model
   built month by month (meta month_column) writes the window's months and its rows without a month
   only (the whole table without a window), any other table or seed the whole relation. Views are not
   written (they read the raw files), nor the staging and intermediate models: the snapshot serves
-  the marts, seeds and KPI table only (nyc_mobility.layers, assets/serving.internal_relations), so
+  the marts, seeds and KPI table only (nyc_mobility.dbt.layers, assets/serving.internal_relations), so
   int_trips__unioned, a month's every record, stays on Spark. Nothing is done on DuckDB, or without
   export_dir.
 #}

@@ -1,6 +1,6 @@
 {#
   US federal holidays over the calendar range (a year of margin either side), from the seed
-  us_federal_holidays that nyc_mobility.holidays_seed generates with the `holidays` library (a seed
+  us_federal_holidays that nyc_mobility.dbt.seeds generates with the `holidays` library (a seed
   reads the same on every engine; a Python model runs only on DuckDB). A calendar beyond the seed's
   years is refused at compile time rather than built without its holidays.
 #}
@@ -11,7 +11,7 @@
     {{ exceptions.raise_compiler_error(
         "the calendar " ~ var('calendar_start') ~ " .. " ~ var('calendar_end') ~ " needs the holidays of "
         ~ first_year ~ " .. " ~ last_year ~ "; the seed us_federal_holidays has " ~ seed_first_year ~ " .. "
-        ~ seed_last_year ~ " (regenerate it: python -m nyc_mobility.holidays_seed, after widening its years)") }}
+        ~ seed_last_year ~ " (regenerate it: python -m nyc_mobility.dbt.seeds, after widening its years)") }}
 {%- endif %}
 select
     holiday_date,

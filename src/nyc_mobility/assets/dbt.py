@@ -10,11 +10,11 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from nyc_mobility.dbt_args import build_args, invocation_target_path
-from nyc_mobility.layers import layer_of
+from nyc_mobility.dbt.args import build_args, invocation_target_path
+from nyc_mobility.dbt.layers import layer_of
+from nyc_mobility.dbt.project import dbt_project, installed_script
 from nyc_mobility.ops.instance import WAREHOUSE_POOL
 from nyc_mobility.partitions import settings_partitions, window_of_tags
-from nyc_mobility.project import dbt_project, installed_script
 from nyc_mobility.settings import Settings
 
 
@@ -123,7 +123,7 @@ def _dbt_op(
         restore_parse_cache(settings, target, project.project_dir)
         export = None
         if settings.engine == "spark":
-            from nyc_mobility.spark_serving import missing_requirements
+            from nyc_mobility.dbt.spark import missing_requirements
 
             if problems := missing_requirements():
                 raise dg.Failure(description="engine spark: " + "; ".join(problems))
@@ -150,7 +150,7 @@ def after_spark_step(
     at its end loaded into the DuckDB warehouse the KPI step and the publisher read."""
 
     from nyc_mobility.assets.serving import monthly_tables
-    from nyc_mobility.spark_serving import load_exports
+    from nyc_mobility.dbt.spark import load_exports
 
     yield from events
     loaded = load_exports(export, settings.warehouse_path, monthly_tables(), window)

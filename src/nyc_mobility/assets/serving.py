@@ -19,7 +19,7 @@ REPORT_KEY = dg.AssetKey(["serving", "weather_impact_report"])
 def _manifest_nodes() -> list[dict]:
     import json
 
-    from nyc_mobility.project import manifest_path
+    from nyc_mobility.dbt.project import manifest_path
 
     return list(json.loads(manifest_path().read_text(encoding="utf-8"))["nodes"].values())
 
@@ -41,7 +41,7 @@ def internal_relations() -> frozenset[str]:
     """The staging and intermediate models: what the marts are built from, not served. Readers of
     the snapshot query the marts, the seeds and the KPI table (staging views read the raw files,
     which a reader may not open; ``int_trips__unioned`` alone would double a month's parts)."""
-    from nyc_mobility.layers import layer_of_node
+    from nyc_mobility.dbt.layers import layer_of_node
 
     return frozenset(
         node.get("alias") or node["name"]

@@ -53,8 +53,8 @@ def mf(
     data_dir: Path = DataDir,
 ) -> None:
     """Run MetricFlow's `mf` (e.g. `nyc-mobility mf validate-configs`, `nyc-mobility mf query --metrics trips`)."""
+    from nyc_mobility.dbt.project import installed_script, project_dir, target_dir
     from nyc_mobility.metrics.filters import UnsafeFilterError
-    from nyc_mobility.project import installed_script, project_dir, target_dir
 
     try:
         args = checked_args(list(ctx.args))

@@ -38,7 +38,7 @@ class MetricInfo:
 
 
 def semantic_manifest_path() -> Path:
-    from nyc_mobility.project import target_dir
+    from nyc_mobility.dbt.project import target_dir
 
     return target_dir() / "semantic_manifest.json"
 

@@ -139,7 +139,7 @@ def seed_rows(shares: list[ZoneShare]) -> list[tuple]:
 @functools.cache
 def shipped_zone_ids() -> tuple[int, ...]:
     """The zones inside, as the seed shipped with the dbt project lists them (read once)."""
-    from nyc_mobility.project import project_dir
+    from nyc_mobility.dbt.project import project_dir
 
     with (project_dir() / "seeds" / "congestion_relief_zones.csv").open(encoding="utf-8") as f:
         return [

@@ -46,7 +46,7 @@ def key(values: np.ndarray) -> np.ndarray:
 def coordinate_key_sql(column: str) -> str:
     """The dbt macro ``coordinate_key`` rendered for ``column`` (read from the shipped macro, so the
     tests and the benchmark run the models' very SQL)."""
-    from nyc_mobility.project import project_dir
+    from nyc_mobility.dbt.project import project_dir
 
     text = (project_dir() / "macros" / "intermediate" / "coordinate_key.sql").read_text(encoding="utf-8")
     body = text.split("{% macro coordinate_key(column) -%}", 1)[1].split("{%- endmacro %}", 1)[0]

@@ -8,8 +8,8 @@ import re
 
 import yaml
 
-from nyc_mobility import holidays_seed
-from nyc_mobility.project import project_dir
+from nyc_mobility.dbt import seeds
+from nyc_mobility.dbt.project import project_dir
 
 SEED = project_dir() / "seeds" / "us_federal_holidays.csv"
 MODEL = project_dir() / "models" / "intermediate" / "int_calendar__us_federal_holidays.sql"
@@ -17,21 +17,21 @@ MODEL = project_dir() / "models" / "intermediate" / "int_calendar__us_federal_ho
 
 def test_the_shipped_seed_is_what_the_generator_writes():
     out = io.StringIO()
-    holidays_seed.write_seed(out)
+    seeds.write_seed(out)
     assert out.getvalue() == SEED.read_text(encoding="utf-8")
 
 
 def test_the_seed_covers_the_calendar_with_a_year_of_margin_and_the_model_knows_its_years():
     variables = yaml.safe_load((project_dir() / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
-    assert int(variables["calendar_start"][:4]) - 1 >= holidays_seed.FIRST_YEAR
-    assert int(variables["calendar_end"][:4]) + 1 <= holidays_seed.LAST_YEAR
+    assert int(variables["calendar_start"][:4]) - 1 >= seeds.FIRST_YEAR
+    assert int(variables["calendar_end"][:4]) + 1 <= seeds.LAST_YEAR
     years = re.search(
         r"set seed_first_year, seed_last_year = (\d+), (\d+)", MODEL.read_text(encoding="utf-8")
     )
-    assert years and (int(years[1]), int(years[2])) == (holidays_seed.FIRST_YEAR, holidays_seed.LAST_YEAR)
+    assert years and (int(years[1]), int(years[2])) == (seeds.FIRST_YEAR, seeds.LAST_YEAR)
     rows = list(csv.DictReader(SEED.open(encoding="utf-8")))
     assert {r["holiday_date"][:4] for r in rows} == {
-        str(y) for y in range(holidays_seed.FIRST_YEAR, holidays_seed.LAST_YEAR + 1)
+        str(y) for y in range(seeds.FIRST_YEAR, seeds.LAST_YEAR + 1)
     }
 
 

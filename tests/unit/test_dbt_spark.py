@@ -1,4 +1,4 @@
-"""Loading what a dbt step on Spark exported into the DuckDB warehouse (nyc_mobility.spark_serving):
+"""Loading what a dbt step on Spark exported into the DuckDB warehouse (nyc_mobility.dbt.spark):
 the window's months of a monthly table replaced, other tables whole, all or nothing. The exports are
 written here as Spark writes them (a folder of parquet part files per relation)."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from nyc_mobility.spark_serving import load_exports
+from nyc_mobility.dbt.spark import load_exports
 
 MONTHLY = {"fct_trips": "source_month"}
 

@@ -7,7 +7,7 @@ and ships it. A holiday on a weekend is listed twice: on its date, and on the we
 (``is_observed_date``). The years cover the dbt project's calendar (vars ``calendar_start`` and
 ``calendar_end``) with a year of margin either side; a unit test regenerates the shipped seed.
 
-    python -m nyc_mobility.holidays_seed > dbt_project/seeds/us_federal_holidays.csv
+    python -m nyc_mobility.dbt.seeds > dbt_project/seeds/us_federal_holidays.csv
 """
 
 from __future__ import annotations
