@@ -153,7 +153,7 @@ def run_all(
     anything is written.
     """
     from nyc_mobility.run_lock import data_dir_lock
-    from nyc_mobility.serving import remove_stale_temporaries
+    from nyc_mobility.serving.temporaries import remove_stale_temporaries
 
     started = time.monotonic()
     if settings.engine == "spark":

@@ -205,7 +205,7 @@ def test_a_full_disk_shows_no_space_left_on_device_and_keeps_the_snapshot(data, 
     def full_disk(warehouse, target, *_args):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
 
-    monkeypatch.setattr("nyc_mobility.publishing.publish_marts", full_disk)
+    monkeypatch.setattr("nyc_mobility.serving.publishing.publish_marts", full_disk)
     result = cli("run", "--data-dir", str(data), "--all")  # nothing changed: --all builds (and publishes)
     assert result.exit_code == 1
     assert "No space left on device" in result.output and "serving__warehouse_snapshot" in result.output

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import shutil
 
 import duckdb
 import pytest
@@ -274,20 +275,22 @@ def test_results_convert_to_arrow_and_dicts(service):
 
 
 def test_a_warm_service_follows_a_newly_published_snapshot(sample_build, tmp_path):
-    from nyc_mobility.serving import publish
+    from nyc_mobility.assets.serving import internal_relations, monthly_tables
+    from nyc_mobility.serving.publishing import publish_marts
 
+    monthly, internal = monthly_tables(), internal_relations()
     snapshot = tmp_path / "serving" / "nyc_mobility.duckdb"
-    publish(sample_build.db, snapshot)  # whole-file copies of the warehouse (its facts are tables)
+    publish_marts(sample_build.db, snapshot, monthly, None, internal)
     svc = metrics.MetricsService(snapshot)
     try:
         before = svc.query(["trips"]).rows[0][0]
         changed = tmp_path / "changed.duckdb"
-        publish(snapshot, changed)
+        shutil.copyfile(sample_build.db, changed)
         con = duckdb.connect(str(changed), config=CONFIG)
         con.execute("delete from fct_trips where mode = 'citibike'")
         con.close()
         held = duckdb.connect(str(snapshot), read_only=True, config=CONFIG)  # a reader of the old one
-        publish(changed, snapshot)
+        publish_marts(changed, snapshot, monthly, None, internal)
         after = svc.query(["trips"]).rows[0][0]
         assert held.execute("select count(*) from fct_trips").fetchone()[0] == before
         held.close()

@@ -277,7 +277,7 @@ def test_every_metric_by_day_is_the_same_served_from_either_engine(builds: Build
     the one served from the DuckDB build of the same files."""
     from nyc_mobility import metrics
     from nyc_mobility.assets.serving import monthly_tables
-    from nyc_mobility.publishing import publish_marts
+    from nyc_mobility.serving.publishing import publish_marts
     from tests import metric_expectations as expect
 
     reference = builds.tmp / "serving-duckdb" / "nyc_mobility.duckdb"

@@ -1,6 +1,6 @@
 """The serving layer: the warehouse published as a read-only snapshot, then the weather report.
 
-The snapshot (nyc_mobility.publishing: per-month parquet parts of the monthly tables, a small
+The snapshot (nyc_mobility.serving.publishing: per-month parquet parts of the monthly tables, a small
 database of views and small tables) reads the warehouse, so it runs in the ``duckdb_warehouse``
 pool; a run over some months publishes those months. The metrics API, ``mf``, the report and BI
 tools read only the snapshot.
@@ -72,7 +72,7 @@ def build_serving_assets(settings: Settings, dbt_leaves: list[dg.AssetKey]) -> l
 
         from nyc_mobility.months import month_range
         from nyc_mobility.partitions import window_of_tags
-        from nyc_mobility.publishing import publish_marts
+        from nyc_mobility.serving.publishing import publish_marts
 
         start, end = window_of_tags(context.run.tags)
         months = month_range(start, end) if start and end else None

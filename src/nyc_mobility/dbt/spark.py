@@ -4,7 +4,7 @@ The semantic layer answers from the DuckDB serving snapshot whatever engine buil
 (docs/scaling-out.md): a Spark build's tables (every model materialized as a table, and the seeds)
 are written as parquet folders by Spark (``export_tables``), read into a DuckDB warehouse of the same
 tables and column types by DuckDB (``load_warehouse``), and published like a DuckDB build
-(``nyc_mobility.publishing.publish_marts``), so the metrics API, ``mf``, the report and BI tools read
+(``nyc_mobility.serving.publishing.publish_marts``), so the metrics API, ``mf``, the report and BI tools read
 the same snapshot either way. Staging views are not exported: they read the raw files, which the
 snapshot's readers are not allowed to.
 

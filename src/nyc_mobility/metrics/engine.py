@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from nyc_mobility.metrics.catalog import semantic_manifest
 from nyc_mobility.metrics.ctes import inline_table_reads
-from nyc_mobility.publishing import allowed_folders
+from nyc_mobility.serving.publishing import allowed_folders
 from nyc_mobility.sql_quoting import identifier, literal, literals
 
 if TYPE_CHECKING:

@@ -29,7 +29,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nyc_mobility.serving import _lock, prepare
+from nyc_mobility.serving.temporaries import lock_file, prepare
 from nyc_mobility.sql_quoting import identifier, literal
 
 PARTS = "parts"
@@ -137,7 +137,7 @@ def publish_marts(
     listing: list[tuple[str, str, str, str]] = []
     reused = 0
     try:
-        _lock(fd, blocking=True)
+        lock_file(fd, blocking=True)
         con = duckdb.connect(":memory:", config=_config())
         try:
             con.execute(f"attach {literal(warehouse)} as warehouse (read_only)")

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from nyc_mobility.assets.serving import internal_relations, monthly_tables
-from nyc_mobility.publishing import LISTING, publish_marts
+from nyc_mobility.serving.publishing import LISTING, publish_marts
 
 pytestmark = pytest.mark.integration
 CONFIG = {"autoinstall_known_extensions": False}
@@ -163,7 +163,7 @@ def test_a_month_gone_and_a_changed_column_are_published(warehouse, tmp_path):
 
 
 def test_a_failed_publish_leaves_the_snapshot_and_no_parts(warehouse, tmp_path, monkeypatch):
-    import nyc_mobility.publishing as publishing
+    import nyc_mobility.serving.publishing as publishing
 
     snapshot = tmp_path / "serving" / "nyc_mobility.duckdb"
     monthly = monthly_tables()

@@ -1,31 +1,16 @@
-"""The serving snapshot: readers never open the warehouse the pipeline writes.
-
-DuckDB allows one writing process per file, and a process that merely reads a file still locks
-out a writer. So after a successful build the warehouse is published as a snapshot: copied to a
-temporary file beside the snapshot, flushed to disk, then moved over it with an atomic rename.
-A reader that has the old snapshot open keeps reading it (the rename does not touch its inode);
-the next connection sees the new one. A failed or killed build never reaches this step, so the
-served copy is always a complete, consistent build.
+"""The serving folder's temporaries: a publish writes its new snapshot to a locked temporary file beside
+the snapshot and renames it into place, so a reader sees the old snapshot or the new one, never half
+of one. A temporary left by a killed publish (no lock held) is recognised and removed by the next
+publish or run, never one that another process is still writing.
 
 Publishing must run while no process writes the warehouse: in Dagster it runs in the
-``duckdb_warehouse`` pool (one slot), after the models. The temporary copy is locked while it is
-written, so one left by a killed publish (no lock held) is recognised and removed by the next
-publish or run, never one that another process is still writing.
+``duckdb_warehouse`` pool (one slot), after the models (:mod:`nyc_mobility.serving.publishing`).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-
-
-@dataclass(frozen=True)
-class Published:
-    path: Path
-    bytes: int
 
 
 def prepare(warehouse: Path, snapshot: Path) -> None:
@@ -40,27 +25,8 @@ def prepare(warehouse: Path, snapshot: Path) -> None:
     remove_stale_temporaries(snapshot)
 
 
-def publish(warehouse: Path, snapshot: Path) -> Published:
-    """Atomically replace ``snapshot`` with a copy of ``warehouse`` (which nobody may be writing)."""
-    warehouse, snapshot = Path(warehouse), Path(snapshot)
-    prepare(warehouse, snapshot)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{snapshot.name}.", suffix=".tmp", dir=snapshot.parent)
-    tmp = Path(tmp_name)
-    try:
-        _lock(fd, blocking=True)
-        with os.fdopen(fd, "wb") as out, warehouse.open("rb") as src:
-            shutil.copyfileobj(src, out, length=16 * 1024 * 1024)
-            out.flush()
-            os.fsync(out.fileno())
-        shutil.copymode(warehouse, tmp)  # mkstemp creates 0600; readers may be other users
-        os.replace(tmp, snapshot)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return Published(path=snapshot, bytes=snapshot.stat().st_size)
-
-
-def _lock(fd: int, *, blocking: bool) -> bool:
+def lock_file(fd: int, *, blocking: bool) -> bool:
+    """An exclusive ``flock`` on ``fd`` (False: another process holds it and ``blocking`` is off)."""
     import fcntl
 
     try:
@@ -79,7 +45,7 @@ def remove_stale_temporaries(snapshot: Path) -> list[str]:
         except OSError:
             continue
         try:
-            if _lock(fd, blocking=False):
+            if lock_file(fd, blocking=False):
                 for left in (
                     tmp,
                     tmp.with_name(tmp.name + ".duckdb"),
