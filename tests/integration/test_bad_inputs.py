@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from nyc_mobility import raw
-from nyc_mobility.ingest import validate
+from nyc_mobility.raw import formats
 from nyc_mobility.raw.preflight import RawFilesError, check_raw_files
 from nyc_mobility.sample import land_zones
 from tests.conftest import RUN_ONCE, query, scalar
@@ -202,13 +202,13 @@ LANDING_CASES: dict[str, tuple[str, bytes, Callable[[Path, Path], object], str]]
     "zone lookup without its header": (
         "taxi_zone_lookup.csv",
         b"1,EWR,Newark Airport,EWR\n",
-        lambda f, raw_dir: validate.zone_lookup(f),
+        lambda f, raw_dir: formats.zone_lookup(f),
         "no LocationID,Borough header",
     ),
     "shapefile zip without .dbf": (
         "taxi_zones.zip",
         _zip_bytes({"taxi_zones/taxi_zones.shp": b"x", "taxi_zones/taxi_zones.shx": b"x"}),
-        lambda f, raw_dir: validate.shapes_zip(f),
+        lambda f, raw_dir: formats.shapes_zip(f),
         "no .dbf",
     ),
 }
@@ -221,7 +221,7 @@ def test_landing_refuses_a_bad_file_naming_it_and_lands_nothing(case, tmp_path):
     downloaded.parent.mkdir()
     downloaded.write_bytes(body)
     raw_dir = tmp_path / "raw"
-    with pytest.raises((raw.RawFileError, validate.InvalidContentError)) as caught:
+    with pytest.raises((raw.RawFileError, formats.InvalidContentError)) as caught:
         land(downloaded, raw_dir)
     assert problem in str(caught.value)
     if isinstance(caught.value, raw.RawFileError):

@@ -354,7 +354,7 @@ def test_the_report_covers_the_latest_months_with_trips(sample_build, months):
     import re
 
     from nyc_mobility.metrics import MetricsService
-    from nyc_mobility.report import headline_table, render, report_window
+    from nyc_mobility.metrics.report import headline_table, render, report_window
 
     first = {1: "2024-11-01", 2: "2024-10-01", 12: "2024-10-01"}[months]
     expected = scalar(

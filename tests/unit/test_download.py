@@ -9,9 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from nyc_mobility import sources
-from nyc_mobility.ingest import validate
 from nyc_mobility.ingest.download import DownloadError, NotFoundError, RetryPolicy, download, make_client
 from nyc_mobility.ingest.urls import DisallowedHostError, SourceUrls
+from nyc_mobility.raw import formats
 from tests.fake_hosts import Ok, Stall, Status, Truncate
 
 FAST = RetryPolicy(
@@ -29,7 +29,7 @@ def parquet_bytes(tmp_path_factory) -> bytes:
     return path.read_bytes()
 
 
-def _get(fake_hosts, path, tmp_path, validator=validate.parquet, policy=FAST):
+def _get(fake_hosts, path, tmp_path, validator=formats.parquet, policy=FAST):
     urls = SourceUrls(tlc_base=fake_hosts.url, enforce_allow_list=False)
     with make_client(policy) as client:
         return download(
@@ -122,12 +122,12 @@ def test_a_refused_request_shows_the_services_reason_once(fake_hosts, tmp_path):
     body = ('{"error": true, "reason": "' + reason + '\\u0007"}').encode()
     fake_hosts.add("/v1/archive", Status(400, body))
     with pytest.raises(DownloadError) as raised:
-        _get(fake_hosts, "/v1/archive", tmp_path, validate.open_meteo)
+        _get(fake_hosts, "/v1/archive", tmp_path, formats.open_meteo)
     assert str(raised.value).endswith(f"HTTP 400: {reason}")  # control characters dropped
     assert fake_hosts.hits["/v1/archive"] == 1  # a 4xx is an answer, not retried
     fake_hosts.add("/v1/other", Status(422, b"<html>bad</html>"))
     with pytest.raises(DownloadError) as raised:
-        _get(fake_hosts, "/v1/other", tmp_path, validate.open_meteo)
+        _get(fake_hosts, "/v1/other", tmp_path, formats.open_meteo)
     assert str(raised.value).endswith("HTTP 422")  # no JSON reason: the status alone
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
@@ -152,7 +152,7 @@ def test_a_gzipped_csv_is_read_as_gzip_under_its_temporary_name(fake_hosts, tmp_
 
     body = gzip.compress(_CSV, mtime=mtime)
     fake_hosts.add("/trip-data/y.csv.gz", Ok(body))
-    result = _get(fake_hosts, "/trip-data/y.csv.gz", tmp_path, validate.csv_download)
+    result = _get(fake_hosts, "/trip-data/y.csv.gz", tmp_path, formats.csv_download)
     assert result.metadata == {"columns": 3}
     assert result.path.read_bytes() == body
 
@@ -168,13 +168,13 @@ def test_a_cut_gzip_served_whole_is_refused(fake_hosts, tmp_path, keep):
     with pytest.raises(
         DownloadError, match=r"z\.csv\.gz: the response is not the expected file: not a readable gzip"
     ):
-        _get(fake_hosts, "/trip-data/z.csv.gz", tmp_path, validate.csv_download)
+        _get(fake_hosts, "/trip-data/z.csv.gz", tmp_path, formats.csv_download)
     assert not (tmp_path / "out" / "z.csv.gz").exists()
 
 
 def test_a_plain_csv_and_an_html_page_are_told_apart(fake_hosts, tmp_path):
     fake_hosts.add("/trip-data/p.csv", Ok(_CSV))
-    assert _get(fake_hosts, "/trip-data/p.csv", tmp_path, validate.csv_download).metadata == {"columns": 3}
+    assert _get(fake_hosts, "/trip-data/p.csv", tmp_path, formats.csv_download).metadata == {"columns": 3}
     fake_hosts.add("/trip-data/h.csv", Ok(b"<!DOCTYPE html><html>moved, sorry</html>\n", "text/html"))
     with pytest.raises(DownloadError, match=r"h\.csv: the response is not the expected file: not a CSV"):
-        _get(fake_hosts, "/trip-data/h.csv", tmp_path, validate.csv_download)
+        _get(fake_hosts, "/trip-data/h.csv", tmp_path, formats.csv_download)

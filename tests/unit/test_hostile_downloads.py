@@ -16,10 +16,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from nyc_mobility import raw
-from nyc_mobility.ingest import validate
 from nyc_mobility.ingest.download import DownloadError, NoNetworkError, RetryPolicy, download, make_client
 from nyc_mobility.ingest.run import ingest
 from nyc_mobility.ingest.urls import DisallowedHostError, SourceUrls
+from nyc_mobility.raw import formats
 from tests.fake_hosts import Ok, Redirect, Status, Trickle
 
 FAST = RetryPolicy(
@@ -44,7 +44,7 @@ def _loopback_only(fake_hosts) -> SourceUrls:
 def _get(fake_hosts, path, tmp_path, urls, policy=FAST):
     with make_client(policy) as client:
         return download(
-            client, f"{fake_hosts.url}{path}", tmp_path / "raw" / "m" / "f.parquet", validate.parquet,
+            client, f"{fake_hosts.url}{path}", tmp_path / "raw" / "m" / "f.parquet", formats.parquet,
             urls=urls, policy=policy,
         )  # fmt: skip
 
@@ -99,7 +99,7 @@ def test_no_dns_fails_fast_with_one_line_and_no_empty_month_folders(tmp_path):
     assert not list((tmp_path / "raw").rglob("month=*")) if (tmp_path / "raw").exists() else True
     with make_client(FAST) as client, pytest.raises(NoNetworkError):
         download(client, "http://nyc-mobility-test.invalid/x.parquet", tmp_path / "x" / "x.parquet",
-                 validate.parquet, urls=urls, policy=FAST)  # fmt: skip
+                 formats.parquet, urls=urls, policy=FAST)  # fmt: skip
 
 
 def _zip(members: dict[str, bytes], path, method=zipfile.ZIP_DEFLATED):
@@ -153,7 +153,7 @@ def test_tokens_never_reach_messages_or_info_logs(fake_hosts, tmp_path, caplog):
     fake_hosts.add("/secret.parquet", Status(500))
     with make_client(FAST) as client, pytest.raises(DownloadError) as error:
         download(client, f"{fake_hosts.url}/secret.parquet?token=SECRET123", tmp_path / "s.parquet",
-                 validate.parquet, urls=urls, policy=FAST)  # fmt: skip
+                 formats.parquet, urls=urls, policy=FAST)  # fmt: skip
     assert "SECRET123" not in str(error.value) and "secret.parquet" in str(error.value)
     assert "SECRET123" not in caplog.text
     with pytest.raises(DisallowedHostError) as refused:

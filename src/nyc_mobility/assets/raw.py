@@ -33,17 +33,17 @@ ZONE_SHAPES_KEY = dg.AssetKey(["raw", raw.zones_source().dbt_source, "taxi_zone_
 
 def describe(paths: list[Path], source: RawSource) -> dict[str, Any]:
     """Metadata of landed files: size, sha256, rows and first/last timestamps."""
-    from nyc_mobility.ingest import validate
     from nyc_mobility.ingest.download import sha256_of
+    from nyc_mobility.raw import formats
 
     info: dict[str, Any] = {"files": len(paths), "bytes": sum(p.stat().st_size for p in paths)}
     info["sha256"] = ", ".join(sha256_of(p)[:16] for p in paths)
     rows, first, last = 0, [], []
     for path in paths:
         if path.suffix == ".parquet":
-            meta = validate.parquet(path, source.timestamp_columns)
+            meta = formats.parquet(path, source.timestamp_columns)
         elif path.suffix == ".json":
-            meta = validate.open_meteo(path)
+            meta = formats.open_meteo(path)
         else:
             continue
         rows += meta.get("rows", 0)

@@ -108,7 +108,7 @@ def build_serving_assets(settings: Settings, dbt_leaves: list[dg.AssetKey]) -> l
     )
     def weather_impact_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         from nyc_mobility.metrics import MetricsService
-        from nyc_mobility.report import write_report
+        from nyc_mobility.metrics.report import write_report
 
         service = MetricsService(settings.serving_path)
         try:

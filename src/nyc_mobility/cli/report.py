@@ -26,7 +26,7 @@ def report(
     """Render the weather-impact report (charts and headline metrics over the latest months) from the
     governed metrics."""
     from nyc_mobility.metrics import MetricQueryError, MetricsService
-    from nyc_mobility.report import write_report
+    from nyc_mobility.metrics.report import write_report
 
     settings = settings_from(data_dir=data_dir)
     service = MetricsService(database if database is not None else settings.serving_path)

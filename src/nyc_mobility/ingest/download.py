@@ -31,7 +31,7 @@ import httpx
 import tenacity
 
 from nyc_mobility.ingest.urls import DEFAULT_URLS, SourceUrls
-from nyc_mobility.ingest.validate import InvalidContentError
+from nyc_mobility.raw.formats import InvalidContentError
 from nyc_mobility.raw.landing import readable_by_all, remove_empty
 from nyc_mobility.redaction import redact_url
 

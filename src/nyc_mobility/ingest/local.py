@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nyc_mobility import raw
-from nyc_mobility.ingest import validate
 from nyc_mobility.months import parse_month
+from nyc_mobility.raw import formats
 from nyc_mobility.raw.landing import missing_parents, readable_by_all, remove_empty
 from nyc_mobility.raw.preflight import file_problem
 from nyc_mobility.sources import RawSource
@@ -143,20 +143,20 @@ def _stage(scratch: Path, paths: list[Path], record: RawSource, month: str) -> l
         kind = _kind(path)
         try:
             if kind == ".json":
-                validate.open_meteo(path)
+                formats.open_meteo(path)
                 name = f"open_meteo_{month}.json" if weather_name else f"open_meteo_{month}_{path.stem}.json"
                 out = [raw.land_file(path, scratch, record, month, name=name)]
             elif kind == ".parquet":
-                validate.parquet(path)
+                formats.parquet(path)
                 out = [raw.land_file(path, scratch, record, month)]
             elif kind == ".zip":
-                validate.trip_zip(path)
+                formats.trip_zip(path)
                 out = raw.land_csv_archive(path, scratch, record, month)
             elif kind == ".csv.gz":
                 out = [_land_gzip_csv(path, scratch, record, month)]
             else:
                 out = [raw.land_csv_as_parquet(path, scratch, record, month)]
-        except validate.InvalidContentError as exc:
+        except formats.InvalidContentError as exc:
             raise raw.RawFileError(f"{path}: {exc}") from None
         except raw.RawFileError as exc:
             raise raw.RawFileError(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
@@ -209,7 +209,7 @@ def _month_problem(landed: Path, record: RawSource, month: str) -> str | None:
     """A trip file most of whose parseable start times are in another month, or a weather response
     whose hours do not reach into the month, is the wrong month."""
     if landed.suffix == ".json":
-        info = validate.open_meteo(landed)
+        info = formats.open_meteo(landed)
         first, last = info["first_timestamp"][:7], info["last_timestamp"][:7]
         if not first <= month <= last:
             return f"its hours run from {info['first_timestamp']} to {info['last_timestamp']}, not in {month}: is --month right?"
@@ -220,7 +220,7 @@ def _month_problem(landed: Path, record: RawSource, month: str) -> str | None:
 
     con = duckdb.connect(config={"autoinstall_known_extensions": False})
     try:
-        column = validate.timestamp_column(con, landed, record.timestamp_columns)
+        column = formats.timestamp_column(con, landed, record.timestamp_columns)
         if column is None:
             return None
         quoted = identifier(column)
@@ -245,18 +245,18 @@ def _land_zones(raw_dir: Path, paths: list[Path], record: RawSource) -> LocalLan
     for path in paths:
         try:
             if _kind(path) == ".csv":
-                validate.zone_lookup(path)
+                formats.zone_lookup(path)
                 files.append(raw.land_zone_lookup(path, raw_dir))
             else:
-                validate.shapes_zip(path)
+                formats.shapes_zip(path)
                 files.append(raw.land_zone_shapes(path, raw_dir))
-        except validate.InvalidContentError as exc:
+        except formats.InvalidContentError as exc:
             raise raw.RawFileError(f"{path}: {exc}") from None
     return LocalLanding(record.name, None, files, None, [])
 
 
 def _rows(files: list[Path], record: RawSource) -> int | None:
-    return validate.parquet_rows(files) if record.landed_suffix == ".parquet" else None
+    return formats.parquet_rows(files) if record.landed_suffix == ".parquet" else None
 
 
 __all__ = ["ORIGIN", "LocalLanding", "accepted", "land_local", "land_trip_csv"]

@@ -9,7 +9,6 @@ from pathlib import Path
 import httpx
 
 from nyc_mobility import raw, sources
-from nyc_mobility.ingest import validate
 from nyc_mobility.ingest.download import (
     DEFAULT_POLICY,
     DownloadError,
@@ -22,6 +21,7 @@ from nyc_mobility.ingest.download import (
     make_client,
 )
 from nyc_mobility.ingest.urls import DEFAULT_URLS, DisallowedHostError, SourceUrls
+from nyc_mobility.raw import formats
 from nyc_mobility.sources import RawSource
 
 
@@ -126,9 +126,9 @@ def _landed(source: str, month: str | None, result: DownloadResult, files: list[
 def file_check(source: RawSource) -> Callable[[Path], dict]:
     """How a downloaded file of ``source`` is validated before it is landed."""
     if source.landed_suffix == ".json":
-        return validate.open_meteo
+        return formats.open_meteo
 
-    return lambda path: validate.parquet(path, source.timestamp_columns)
+    return lambda path: formats.parquet(path, source.timestamp_columns)
 
 
 def _single(client, raw_dir, downloads_dir, source, month, urls, policy, progress) -> Landed:
@@ -144,11 +144,11 @@ def _single(client, raw_dir, downloads_dir, source, month, urls, policy, progres
         try:
             if name.lower().endswith((".csv", ".csv.gz")):
                 result = _download_archive(
-                    client, url, downloads_dir, source, validate.csv_download, urls, policy, progress
+                    client, url, downloads_dir, source, formats.csv_download, urls, policy, progress
                 )
                 files = [land_trip_csv(result.path, raw_dir, source, month)]
                 landed = _landed(source.name, month, result, files)
-                landed.metadata = {**landed.metadata, "rows": validate.parquet_rows(files)}
+                landed.metadata = {**landed.metadata, "rows": formats.parquet_rows(files)}
                 return landed
             if source.landed_suffix == ".json":
                 name = f"open_meteo_{month}.json"  # the archive URL is a query, not a file name
@@ -173,7 +173,7 @@ def _archive(client, raw_dir, downloads_dir, source, month, urls, policy, progre
         name = url.rsplit("/", 1)[-1]
         try:
             result = _download_archive(
-                client, url, downloads_dir, source, validate.trip_zip, urls, policy, progress
+                client, url, downloads_dir, source, formats.trip_zip, urls, policy, progress
             )
         except NotFoundError:
             tried.append(name)
@@ -188,7 +188,7 @@ def _archive(client, raw_dir, downloads_dir, source, month, urls, policy, progre
             raise
         files += _also_published(client, raw_dir, downloads_dir, source, month, urls, policy, progress)
         landed = _landed(source.name, month, result, files)
-        landed.metadata = {**landed.metadata, "rows": validate.parquet_rows(files)}
+        landed.metadata = {**landed.metadata, "rows": formats.parquet_rows(files)}
         return landed
     raise DownloadError(f"no {source.name} archive for {month}: tried {', '.join(tried)}")
 
@@ -206,7 +206,7 @@ def _also_published(client, raw_dir, downloads_dir, source, month, urls, policy,
     for url in urls.also_urls_for(source, month):
         try:
             result = _download_archive(
-                client, url, downloads_dir, source, validate.trip_zip, urls, policy, progress
+                client, url, downloads_dir, source, formats.trip_zip, urls, policy, progress
             )
         except NotFoundError:
             continue
@@ -224,7 +224,7 @@ def _zones(client, raw_dir, downloads_dir, source, month, urls, policy, progress
         client,
         lookup_url,
         raw.zone_lookup_path(raw_dir),
-        validate.zone_lookup,
+        formats.zone_lookup,
         urls=urls,
         policy=policy,
         progress=progress,
@@ -233,7 +233,7 @@ def _zones(client, raw_dir, downloads_dir, source, month, urls, policy, progress
     shapes_skipped = shapefile.exists()
     if not shapes_skipped:
         shapes = _download_archive(
-            client, shapes_url, downloads_dir, source, validate.shapes_zip, urls, policy, progress
+            client, shapes_url, downloads_dir, source, formats.shapes_zip, urls, policy, progress
         )
         raw.land_zone_shapes(shapes.path, raw_dir)
     landed = _landed(source.name, None, lookup, [lookup.path, shapefile])

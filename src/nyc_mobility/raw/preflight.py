@@ -41,10 +41,10 @@ class RawFilesError(ValueError):
 
 
 def _parquet_problem(path: Path, source: RawSource) -> str | None:
-    from nyc_mobility.ingest import validate
+    from nyc_mobility.raw import formats
 
     try:
-        validate.parquet(path)
+        formats.parquet(path)
         import pyarrow.parquet as pq
 
         names = pq.read_schema(path).names
@@ -58,10 +58,10 @@ def _parquet_problem(path: Path, source: RawSource) -> str | None:
 
 
 def _json_problem(path: Path, source: RawSource) -> str | None:
-    from nyc_mobility.ingest import validate
+    from nyc_mobility.raw import formats
 
     try:
-        validate.open_meteo(path)
+        formats.open_meteo(path)
         hourly = json.loads(path.read_text(encoding="utf-8"))["hourly"]
     except Exception as exc:
         return str(exc)

@@ -1,7 +1,8 @@
-"""Is a downloaded file what its source publishes? Each check returns metadata or raises.
+"""What a published file is: is a file (downloaded, brought with ``land``, or written by the sample)
+what its source publishes? Each check returns metadata or raises.
 
 A 200 response can still be an HTML error page, a truncated parquet or a broken zip: such a file is
-an error naming the URL and is never landed.
+an error naming it and is never landed. The raw layer's preflight reads the same checks.
 """
 
 from __future__ import annotations
