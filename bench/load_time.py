@@ -20,7 +20,7 @@ from bench.common import summary
 
 BUILD_IN_PYTHON = (
     "import dagster_dbt\n"
-    "from nyc_mobility.factory import definitions_from_settings\n"
+    "from nyc_mobility.defs.factory import definitions_from_settings\n"
     "from nyc_mobility.settings import Settings\n"
     "definitions_from_settings(Settings.from_env()).resolve_asset_graph()\n"
 )

@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from nyc_mobility import raw
-from nyc_mobility.factory import definitions_from_settings
-from nyc_mobility.ops.schedules import BUILD_JOB_NAME
+from nyc_mobility.defs.factory import definitions_from_settings
+from nyc_mobility.defs.jobs import BUILD_JOB_NAME
 from nyc_mobility.sample import generate
 from nyc_mobility.settings import Settings
 

@@ -104,7 +104,7 @@ def _recorded(settings: Settings) -> dict | None:
 
 def plan(settings: Settings, buildable: list[str], *, everything: bool = False) -> BuildPlan:
     """The months of ``buildable`` (trip months on disk that are partitions) to build now."""
-    from nyc_mobility.ops.sensors import month_fingerprints
+    from nyc_mobility.defs.sensors import month_fingerprints
 
     seen = {month: fingerprint for month, (fingerprint, _) in month_fingerprints(settings.raw_dir).items()}
     current = {month: seen[month] for month in buildable if month in seen}

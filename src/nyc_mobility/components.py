@@ -32,7 +32,7 @@ class _Pipeline(dg.Component, dg.Model, dg.Resolvable):
     )
 
     def build_defs(self, context: dg.ComponentLoadContext) -> dg.Definitions:
-        from nyc_mobility.factory import build_definitions
+        from nyc_mobility.defs.factory import build_definitions
 
         root = Path(context.project_root)
         values = {name: getattr(self, name) for name in type(self).model_fields}

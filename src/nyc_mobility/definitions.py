@@ -9,7 +9,7 @@ import dagster as dg
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    from nyc_mobility.factory import definitions_from_settings
+    from nyc_mobility.defs.factory import definitions_from_settings
     from nyc_mobility.settings import Settings
 
     return definitions_from_settings(Settings.from_env())

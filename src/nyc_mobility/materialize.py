@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import dagster as dg
 
 from nyc_mobility.build_state import BuildPlan
-from nyc_mobility.factory import definitions_from_settings
+from nyc_mobility.defs.factory import definitions_from_settings
 from nyc_mobility.settings import Settings
 
 
@@ -59,7 +59,7 @@ def covering(settings: Settings, months: list[str] | set[str]) -> Settings:
 def buildable_months(settings: Settings) -> tuple[Settings, list[str], list[str]]:
     """(settings whose partitions cover the trip months, the months to build, months left out)."""
     from nyc_mobility import raw
-    from nyc_mobility.partitions import settings_partitions
+    from nyc_mobility.defs.partitions import settings_partitions
 
     months = raw.trip_months(settings.raw_dir)
     settings = covering(settings, months)
@@ -103,8 +103,8 @@ def materialize(
     disk; otherwise the ones whose raw files changed since the last successful build)."""
     from nyc_mobility.build_state import plan as build_plan
     from nyc_mobility.build_state import record
-    from nyc_mobility.ops.schedules import BUILD_JOB_NAME, RAW_MONTHLY_JOB_NAME
-    from nyc_mobility.partitions import range_tags
+    from nyc_mobility.defs.jobs import BUILD_JOB_NAME, RAW_MONTHLY_JOB_NAME
+    from nyc_mobility.defs.partitions import range_tags
 
     notes = notes if notes is not None else []
     to_land = sample_months_to_land(settings)

@@ -8,9 +8,9 @@ import subprocess
 import pytest
 
 from nyc_mobility import raw, sources
-from nyc_mobility.assets.dbt import dbt_executable
 from nyc_mobility.dbt.args import build_args
 from nyc_mobility.dbt.project import dbt_project
+from nyc_mobility.defs.assets.dbt import dbt_executable
 from nyc_mobility.sample import generate, write_published
 from nyc_mobility.settings import Settings
 from tests.conftest import RUN_ONCE, build_in_process, query, scalar
@@ -167,10 +167,10 @@ def test_a_build_tests_its_months_and_the_full_job_tests_every_month(spring, tmp
     import dagster as dg
     import duckdb
 
-    from nyc_mobility.factory import definitions_from_settings
+    from nyc_mobility.defs.factory import definitions_from_settings
+    from nyc_mobility.defs.jobs import FULL_TESTS_JOB_NAME
+    from nyc_mobility.defs.partitions import range_tags
     from nyc_mobility.materialize import covering
-    from nyc_mobility.ops.schedules import FULL_TESTS_JOB_NAME
-    from nyc_mobility.partitions import range_tags
 
     copy = _warehouse_copy(spring, tmp_path)
     con = duckdb.connect(str(copy.warehouse_path))
@@ -210,8 +210,8 @@ def test_run_builds_only_the_months_whose_raw_files_changed(spring, tmp_path):
     that month only (one run over it); a month gone from disk -> its rows are deleted."""
     import dagster as dg
 
+    from nyc_mobility.defs.partitions import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
     from nyc_mobility.materialize import materialize
-    from nyc_mobility.partitions import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
     db = spring.warehouse_path
     assert materialize(spring, dg.DagsterInstance.ephemeral(), everything=False).success  # up to date

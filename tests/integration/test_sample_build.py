@@ -39,7 +39,7 @@ def test_every_model_has_rows_and_every_check_passed(sample_build):
 def test_every_dbt_test_runs_once_in_the_step_that_builds_its_model(sample_build):
     """Two dbt steps (upstream, monthly): no test is lost between them or run twice."""
     from nyc_mobility import build_definitions
-    from nyc_mobility.assets.dbt import build_dbt_assets
+    from nyc_mobility.defs.assets.dbt import build_dbt_assets
 
     owner = {key: d.op.name for d in build_dbt_assets(sample_build.settings) for key in d.check_keys}
     evaluations = sample_build.result.check_evaluations()

@@ -21,9 +21,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from nyc_mobility import raw, sources
+from nyc_mobility.defs.sensors import month_fingerprints
 from nyc_mobility.ingest.run import ingest, parse_sources
 from nyc_mobility.ingest.urls import SourceUrls
-from nyc_mobility.ops.sensors import month_fingerprints
 from nyc_mobility.raw.preflight import RawFilesError, check_raw_files
 from nyc_mobility.sample.context import SampleMonth
 from nyc_mobility.sources import RawSource

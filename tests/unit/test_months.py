@@ -44,7 +44,7 @@ def test_month_bounds_handles_december():
 def test_kpi_days_are_computed_a_calendar_month_at_a_time():
     import datetime as dt
 
-    from nyc_mobility.assets.semantic import month_chunks
+    from nyc_mobility.defs.assets.semantic import month_chunks
 
     d = dt.date
     assert month_chunks(d(2024, 10, 15), d(2024, 12, 3)) == [

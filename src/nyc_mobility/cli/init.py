@@ -20,7 +20,7 @@ def init(
     """Write dagster.yaml, workspace.yaml and .env for `dagster dev`."""
     from dagster._core.errors import DagsterInvalidConfigError
 
-    from nyc_mobility.ops.instance import InstanceLayout, prepare_storage, write_instance
+    from nyc_mobility.defs.instance import InstanceLayout, prepare_storage, write_instance
     from nyc_mobility.settings import Settings
 
     console = Console(file=sys.stdout)

@@ -17,7 +17,7 @@ def validate(data_dir: Path = DataDir, duckdb_path: Path = DuckdbPath, target: s
     import dagster as dg
 
     from nyc_mobility import raw
-    from nyc_mobility.factory import definitions_from_settings
+    from nyc_mobility.defs.factory import definitions_from_settings
 
     settings = settings_from(data_dir=data_dir, duckdb_path=duckdb_path, target=target)
     try:

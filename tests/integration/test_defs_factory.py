@@ -12,7 +12,7 @@ import dagster as dg
 import pytest
 
 from nyc_mobility import build_definitions
-from nyc_mobility.ops.retention import purge
+from nyc_mobility.defs.retention import purge
 from nyc_mobility.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -46,7 +46,7 @@ def test_every_dbt_model_is_an_asset_grouped_by_layer(defs):
     assert models - {"semantic/kpi_daily"} == set(dbt_model_names())
     assert len(models) == 25
     # the zone shapes asset (landed with their grid) is the dbt source the zone grid's staging reads
-    from nyc_mobility.assets.raw import ZONE_SHAPES_KEY
+    from nyc_mobility.defs.assets.raw import ZONE_SHAPES_KEY
 
     assert ZONE_SHAPES_KEY in graph.get(dg.AssetKey("stg_zones__taxi_zone_grid")).parent_keys
     for model in ("int_citibike__station_zones", "int_tlc__coordinate_zones"):

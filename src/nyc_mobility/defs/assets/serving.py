@@ -8,8 +8,8 @@ tools read only the snapshot.
 
 import dagster as dg
 
-from nyc_mobility.assets.semantic import KPI_KEY
-from nyc_mobility.ops.instance import WAREHOUSE_POOL
+from nyc_mobility.defs.assets.semantic import KPI_KEY
+from nyc_mobility.defs.partitions import WAREHOUSE_POOL
 from nyc_mobility.settings import Settings
 
 SNAPSHOT_KEY = dg.AssetKey(["serving", "warehouse_snapshot"])
@@ -70,8 +70,8 @@ def build_serving_assets(settings: Settings, dbt_leaves: list[dg.AssetKey]) -> l
     def warehouse_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         import time
 
+        from nyc_mobility.defs.partitions import window_of_tags
         from nyc_mobility.months import month_range
-        from nyc_mobility.partitions import window_of_tags
         from nyc_mobility.serving.publishing import publish_marts
 
         start, end = window_of_tags(context.run.tags)

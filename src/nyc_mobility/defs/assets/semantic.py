@@ -12,7 +12,7 @@ import datetime as dt
 
 import dagster as dg
 
-from nyc_mobility.ops.instance import WAREHOUSE_POOL
+from nyc_mobility.defs.partitions import WAREHOUSE_POOL
 from nyc_mobility.settings import Settings
 
 KPI_KEY = dg.AssetKey(["semantic", "kpi_daily"])
@@ -145,7 +145,7 @@ def build_semantic_assets(settings: Settings) -> list[dg.AssetsDefinition]:
     )
     def kpi_daily(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         from nyc_mobility import raw
-        from nyc_mobility.partitions import window_of_tags
+        from nyc_mobility.defs.partitions import window_of_tags
 
         start, end = window_of_tags(context.run.tags)
         window = window_days(start, end) if start and end else None

@@ -16,8 +16,6 @@ from pathlib import Path
 
 import yaml
 
-WAREHOUSE_POOL = "duckdb_warehouse"
-
 
 @dataclass(frozen=True)
 class InstanceLayout:

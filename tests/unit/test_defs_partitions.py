@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 import dagster as dg
 import pytest
 
-from nyc_mobility.assets.dbt import partition_window
-from nyc_mobility.ops.schedules import daily_build_schedule
-from nyc_mobility.partitions import all_partitions_tags, monthly_partitions, range_tags
+from nyc_mobility.defs.assets.dbt import partition_window
+from nyc_mobility.defs.partitions import all_partitions_tags, monthly_partitions, range_tags
+from nyc_mobility.defs.schedules import daily_build_schedule
 
 START, END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 PARTITIONS = monthly_partitions("2024-01")
@@ -95,8 +95,8 @@ def test_an_unpartitioned_step_takes_the_window_of_its_run(kwargs, window):
 
 
 def test_sample_mode_partitions_are_the_sample_months_widened_to_what_is_on_disk(tmp_path):
+    from nyc_mobility.defs.partitions import settings_partitions
     from nyc_mobility.materialize import covering
-    from nyc_mobility.partitions import settings_partitions
     from nyc_mobility.settings import Settings
 
     sample = Settings(data_dir=tmp_path, sample_start="2024-10", sample_end="2024-11")

@@ -11,9 +11,9 @@ from dagster._core.definitions.run_request import InstigatorType
 from typer.testing import CliRunner
 
 from nyc_mobility import build_definitions
-from nyc_mobility.assets.dbt import DBT_OP_NAMES
 from nyc_mobility.cli import app
-from nyc_mobility.ops.instance import WAREHOUSE_POOL
+from nyc_mobility.defs.assets.dbt import DBT_OP_NAMES
+from nyc_mobility.defs.partitions import WAREHOUSE_POOL
 
 pytestmark = pytest.mark.integration
 

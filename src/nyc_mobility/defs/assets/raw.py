@@ -14,7 +14,7 @@ from typing import Any
 import dagster as dg
 
 from nyc_mobility import raw, sources
-from nyc_mobility.partitions import settings_partitions
+from nyc_mobility.defs.partitions import settings_partitions
 from nyc_mobility.settings import Settings
 from nyc_mobility.sources import RawSource
 

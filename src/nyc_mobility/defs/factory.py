@@ -48,25 +48,17 @@ def definitions_from_settings(settings: Settings) -> dg.Definitions:
 
 
 def _definitions(settings: Settings) -> dg.Definitions:
-    from nyc_mobility.assets.dbt import build_dbt_assets, dbt_resource
-    from nyc_mobility.assets.raw import build_raw_assets, monthly_keys, static_keys
-    from nyc_mobility.assets.semantic import build_semantic_assets
-    from nyc_mobility.assets.serving import REPORT_KEY, build_serving_assets
-    from nyc_mobility.ops.alerts import run_failure_alert_sensor
-    from nyc_mobility.ops.freshness import freshness_checks, freshness_sensor, with_daily_freshness
-    from nyc_mobility.ops.retention import retention_job, retention_schedule
-    from nyc_mobility.ops.schedules import (
-        build_job,
-        daily_build_schedule,
-        dbt_job,
-        full_history_tests_job,
-        full_history_tests_schedule,
-        raw_monthly_job,
-        report_job,
-        report_schedule,
-    )
-    from nyc_mobility.ops.sensors import raw_files_sensor
-    from nyc_mobility.partitions import settings_partitions
+    from nyc_mobility.defs.alerts import run_failure_alert_sensor
+    from nyc_mobility.defs.assets.dbt import build_dbt_assets, dbt_resource
+    from nyc_mobility.defs.assets.raw import build_raw_assets, monthly_keys, static_keys
+    from nyc_mobility.defs.assets.semantic import build_semantic_assets
+    from nyc_mobility.defs.assets.serving import REPORT_KEY, build_serving_assets
+    from nyc_mobility.defs.freshness import freshness_checks, freshness_sensor, with_daily_freshness
+    from nyc_mobility.defs.jobs import build_job, dbt_job, full_history_tests_job, raw_monthly_job, report_job
+    from nyc_mobility.defs.partitions import settings_partitions
+    from nyc_mobility.defs.retention import retention_job, retention_schedule
+    from nyc_mobility.defs.schedules import daily_build_schedule, full_history_tests_schedule, report_schedule
+    from nyc_mobility.defs.sensors import raw_files_sensor
 
     dbt_defs = build_dbt_assets(settings)
     raw_defs = build_raw_assets(settings)

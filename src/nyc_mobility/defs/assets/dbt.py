@@ -13,8 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from nyc_mobility.dbt.args import build_args, invocation_target_path
 from nyc_mobility.dbt.layers import layer_of
 from nyc_mobility.dbt.project import dbt_project, installed_script
-from nyc_mobility.ops.instance import WAREHOUSE_POOL
-from nyc_mobility.partitions import settings_partitions, window_of_tags
+from nyc_mobility.defs.partitions import WAREHOUSE_POOL, settings_partitions, window_of_tags
 from nyc_mobility.settings import Settings
 
 
@@ -149,8 +148,8 @@ def after_spark_step(
     """A dbt step on Spark: its events, then (dbt has exited and succeeded) the relations it wrote
     at its end loaded into the DuckDB warehouse the KPI step and the publisher read."""
 
-    from nyc_mobility.assets.serving import monthly_tables
     from nyc_mobility.dbt.spark import load_exports
+    from nyc_mobility.defs.assets.serving import monthly_tables
 
     yield from events
     loaded = load_exports(export, settings.warehouse_path, monthly_tables(), window)
@@ -167,7 +166,11 @@ def with_row_counts_and_types(
     then and yielded in their order; when dbt fails, what it built is still reported, then the
     failure is raised.
     """
-    from nyc_mobility.assets.dbt_metadata import COLUMN_SCHEMA, warehouse_metadata, with_warehouse_metadata
+    from nyc_mobility.defs.assets.dbt_metadata import (
+        COLUMN_SCHEMA,
+        warehouse_metadata,
+        with_warehouse_metadata,
+    )
 
     held, failure = [], None
     try:

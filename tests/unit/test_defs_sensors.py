@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from nyc_mobility.ops.sensors import changed_months, month_fingerprints, raw_files_sensor
+from nyc_mobility.defs.sensors import changed_months, month_fingerprints, raw_files_sensor
 from nyc_mobility.settings import Settings
 
 START, END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
@@ -97,8 +97,9 @@ def test_changed_months_compares_with_the_cursor():
 
 
 def test_the_report_schedule_renders_only_when_the_snapshot_is_newer(settings):
-    from nyc_mobility.factory import definitions_from_settings
-    from nyc_mobility.ops.schedules import REPORT_JOB_NAME, REPORT_SCHEDULE_NAME
+    from nyc_mobility.defs.factory import definitions_from_settings
+    from nyc_mobility.defs.jobs import REPORT_JOB_NAME
+    from nyc_mobility.defs.schedules import REPORT_SCHEDULE_NAME
 
     definitions = definitions_from_settings(settings)
     schedule = definitions.resolve_schedule_def(REPORT_SCHEDULE_NAME)

@@ -1,4 +1,5 @@
-"""The monthly partitions shared by the raw assets and the incremental dbt models.
+"""The monthly partitions shared by the raw assets and the incremental dbt models, and the pool of
+the one warehouse writer.
 
 Keys are ``YYYY-MM``, like the raw folders (``month=YYYY-MM``). A run over several months carries
 Dagster's partition-range tags, so every partitioned asset in it sees the whole window at once
@@ -18,6 +19,9 @@ from dagster._core.storage.tags import (
 )
 
 MONTH_FORMAT = "%Y-%m"
+# Every step that writes the warehouse takes this pool's one slot (DuckDB has one writer); `nyc-mobility
+# init` gives the instance the pool's limit.
+WAREHOUSE_POOL = "duckdb_warehouse"
 
 
 def monthly_partitions(start_month: str, end_month: str | None = None) -> dg.MonthlyPartitionsDefinition:

@@ -20,7 +20,7 @@ from pathlib import Path
 import dagster as dg
 
 from nyc_mobility import raw, sources
-from nyc_mobility.partitions import range_tags, settings_partitions
+from nyc_mobility.defs.partitions import range_tags, settings_partitions
 from nyc_mobility.settings import Settings
 
 RAW_SENSOR_NAME = "raw_files_sensor"

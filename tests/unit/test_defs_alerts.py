@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 import dagster as dg
 import pytest
 
-from nyc_mobility.ops.alerts import SLACK_API_URL_ENV, run_failure_alert_sensor
+from nyc_mobility.defs.alerts import SLACK_API_URL_ENV, run_failure_alert_sensor
 from nyc_mobility.settings import Settings
 from tests.fake_hosts import Ok, Status
 

@@ -1,1 +1,0 @@
-"""Operations around the pipeline: schedules, retention."""
