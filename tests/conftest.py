@@ -60,7 +60,7 @@ def scalar(db: Path, sql: str, params: list | None = None):
 @dataclass
 class Build:
     settings: object
-    result: object  # nyc_mobility.runner.Materialization
+    result: object  # nyc_mobility.run.runner.Materialization
 
     @property
     def db(self) -> Path:
@@ -71,7 +71,7 @@ def build_in_process(settings) -> Build:
     """Materialize in-process exactly as `nyc-mobility run` does (raw partitions, then the build)."""
     import dagster as dg
 
-    from nyc_mobility.materialize import materialize
+    from nyc_mobility.run.materialize import materialize
 
     return Build(settings=settings, result=materialize(settings, dg.DagsterInstance.ephemeral()))
 

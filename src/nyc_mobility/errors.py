@@ -33,7 +33,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
 def explain(exc: BaseException, *, warehouse: Path | None = None, snapshot: Path | None = None) -> str | None:
     """One clear message for a known condition anywhere in ``exc``'s chain (``None``: not known)."""
     from nyc_mobility.raw.preflight import RawFilesError
-    from nyc_mobility.run_lock import RunLockedError
+    from nyc_mobility.run.lock import RunLockedError
 
     for err in _chain(exc):
         if isinstance(err, (RunLockedError, RawFilesError)):

@@ -56,7 +56,7 @@ def test_every_dbt_model_is_an_asset_grouped_by_layer(defs):
 
 def dbt_model_names() -> list[str]:
     from nyc_mobility.dbt.project import manifest_path
-    from nyc_mobility.summary import dbt_models
+    from nyc_mobility.run.summary import dbt_models
 
     return dbt_models(manifest_path())
 

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 from nyc_mobility import raw, sources
 from nyc_mobility.cli import app
 from nyc_mobility.raw.manifest import IN_PROGRESS, MANIFEST, incomplete_landings
-from nyc_mobility.run_lock import data_dir_lock
+from nyc_mobility.run.lock import data_dir_lock
 from nyc_mobility.sample import generate, sample_sources
 from nyc_mobility.settings import Settings
 from tests.conftest import RUN_ONCE, scalar
@@ -240,7 +240,7 @@ def test_landed_months_survive_the_registry_order(data):
 
 def test_an_interrupted_download_is_downloaded_again(fake_hosts, tmp_path):
     """An official month whose landing was killed: `run` repairs it by downloading it again."""
-    from nyc_mobility.runner import repair_landings
+    from nyc_mobility.run.runner import repair_landings
     from tests.corpus import parquet_bytes, yellow_row
 
     settings = Settings(

@@ -140,7 +140,7 @@ def hostile_raw(raw_dir: Path) -> None:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    from nyc_mobility.runner import run_all
+    from nyc_mobility.run.runner import run_all
 
     # official: a user who lands what they have (the sample would fill in the missing FHV)
     settings = Settings(data_dir=tmp_path_factory.mktemp("hostile") / "data", data_origin="official")

@@ -170,7 +170,7 @@ def test_a_build_tests_its_months_and_the_full_job_tests_every_month(spring, tmp
     from nyc_mobility.defs.factory import definitions_from_settings
     from nyc_mobility.defs.jobs import FULL_TESTS_JOB_NAME
     from nyc_mobility.defs.partitions import range_tags
-    from nyc_mobility.materialize import covering
+    from nyc_mobility.run.materialize import covering
 
     copy = _warehouse_copy(spring, tmp_path)
     con = duckdb.connect(str(copy.warehouse_path))
@@ -211,7 +211,7 @@ def test_run_builds_only_the_months_whose_raw_files_changed(spring, tmp_path):
     import dagster as dg
 
     from nyc_mobility.defs.partitions import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
-    from nyc_mobility.materialize import materialize
+    from nyc_mobility.run.materialize import materialize
 
     db = spring.warehouse_path
     assert materialize(spring, dg.DagsterInstance.ephemeral(), everything=False).success  # up to date

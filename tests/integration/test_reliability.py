@@ -22,8 +22,8 @@ import duckdb
 import pytest
 
 from nyc_mobility.dbt.project import installed_script, manifest_path
+from nyc_mobility.run.summary import dbt_models
 from nyc_mobility.settings import Settings
-from nyc_mobility.summary import dbt_models
 from tests.conftest import RUN_ONCE, query, scalar
 from tests.corpus import SCALE, build
 

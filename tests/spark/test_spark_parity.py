@@ -117,7 +117,7 @@ def _build(settings, tmp: Path, spark, port: int) -> Iterator[Builds]:
     from nyc_mobility.defs.factory import definitions_from_settings
     from nyc_mobility.defs.jobs import BUILD_JOB_NAME
     from nyc_mobility.defs.partitions import range_tags
-    from nyc_mobility.materialize import materialize
+    from nyc_mobility.run.materialize import materialize
     from nyc_mobility.settings import Settings
 
     instance = dg.DagsterInstance.ephemeral()

@@ -27,7 +27,7 @@ def test_all_partitions_stop_at_the_last_complete_month():
 
 
 def test_nyc_mobility_run_builds_the_months_on_disk_and_leaves_out_what_cannot_be_a_partition(tmp_path):
-    from nyc_mobility.materialize import buildable_months
+    from nyc_mobility.run.materialize import buildable_months
     from nyc_mobility.settings import Settings
 
     settings = Settings(data_dir=tmp_path, partitions_start="2024-01")
@@ -96,7 +96,7 @@ def test_an_unpartitioned_step_takes_the_window_of_its_run(kwargs, window):
 
 def test_sample_mode_partitions_are_the_sample_months_widened_to_what_is_on_disk(tmp_path):
     from nyc_mobility.defs.partitions import settings_partitions
-    from nyc_mobility.materialize import covering
+    from nyc_mobility.run.materialize import covering
     from nyc_mobility.settings import Settings
 
     sample = Settings(data_dir=tmp_path, sample_start="2024-10", sample_end="2024-11")

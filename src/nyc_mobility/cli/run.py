@@ -50,8 +50,8 @@ def run(
 ) -> None:
     """Build the months whose raw files changed since the last build (every month the first time, or
     with --all), with the embedded sample when no raw data exists."""
-    from nyc_mobility.run_lock import RunLockedError
-    from nyc_mobility.runner import RunError, run_all
+    from nyc_mobility.run.lock import RunLockedError
+    from nyc_mobility.run.runner import RunError, run_all
 
     # Bound to the real stdout now: while the run is in progress stdout is redirected to the log.
     console = Console(file=sys.stdout)
@@ -125,7 +125,7 @@ def _progress(console: Console, log_file: Path | None, *, quiet: bool) -> Iterat
         TimeElapsedColumn,
     )
 
-    from nyc_mobility.progress import DBT_STEPS, RunProgress, follow
+    from nyc_mobility.run.progress import DBT_STEPS, RunProgress, follow
 
     if quiet or log_file is None:
         yield lambda message: console.print(message) if not quiet else None
@@ -179,6 +179,6 @@ def _progress(console: Console, log_file: Path | None, *, quiet: bool) -> Iterat
 
 
 def _step_name(index: int) -> str:
-    from nyc_mobility.progress import DBT_STEPS
+    from nyc_mobility.run.progress import DBT_STEPS
 
     return DBT_STEPS[index - 1] if 0 < index <= len(DBT_STEPS) else f"step {index}"

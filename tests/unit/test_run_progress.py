@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from nyc_mobility.progress import DBT_STEPS, RunProgress, follow
+from nyc_mobility.run.progress import DBT_STEPS, RunProgress, follow
 
 LOG = """\
 /site-packages/dagster/_core/decorator_utils.py:232: BetaWarning: Parameter `backfill_policy` ...

@@ -1,4 +1,4 @@
-"""``nyc-mobility run`` in-process: the guards around a build (nyc_mobility.materialize) and its summary.
+"""``nyc-mobility run`` in-process: the guards around a build (nyc_mobility.run.materialize) and its summary.
 
 Before the build: the data directory is locked for this run, must be writable, the warehouse must
 open (``rebuild`` moves a damaged one aside), interrupted landings are landed again, and months
@@ -18,9 +18,9 @@ from pathlib import Path
 import dagster as dg
 
 from nyc_mobility.dbt.project import manifest_path
-from nyc_mobility.materialize import materialize
+from nyc_mobility.run.materialize import materialize
+from nyc_mobility.run.summary import BuildSummary, CheckOutcome, dbt_models, row_counts
 from nyc_mobility.settings import Settings
-from nyc_mobility.summary import BuildSummary, CheckOutcome, dbt_models, row_counts
 
 
 class RunError(RuntimeError):
@@ -152,7 +152,7 @@ def run_all(
     a read-only or full disk, a damaged warehouse) raise :class:`RunError` or ``OSError`` before
     anything is written.
     """
-    from nyc_mobility.run_lock import data_dir_lock
+    from nyc_mobility.run.lock import data_dir_lock
     from nyc_mobility.serving.temporaries import remove_stale_temporaries
 
     started = time.monotonic()

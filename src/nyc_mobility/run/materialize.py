@@ -2,7 +2,7 @@
 
 Sample mode lands the sample's missing months first (one raw partition run per month); then the
 trip months on disk that are partitions (the partitions widened to cover them) are planned by
-:mod:`nyc_mobility.build_state` (every month, or the ones whose raw files changed) and built as one
+:mod:`nyc_mobility.run.plan` (every month, or the ones whose raw files changed) and built as one
 run of the build job per range of months (gaps without files bridged). After a fully successful build the plan is
 recorded, so the next run builds only what changes after it.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from nyc_mobility.build_state import BuildPlan
 from nyc_mobility.defs.factory import definitions_from_settings
+from nyc_mobility.run.plan import BuildPlan
 from nyc_mobility.settings import Settings
 
 
@@ -101,10 +101,10 @@ def materialize(
 ) -> Materialization:
     """Land what the sample lacks, then build the months to build (``everything``: every month on
     disk; otherwise the ones whose raw files changed since the last successful build)."""
-    from nyc_mobility.build_state import plan as build_plan
-    from nyc_mobility.build_state import record
     from nyc_mobility.defs.jobs import BUILD_JOB_NAME, RAW_MONTHLY_JOB_NAME
     from nyc_mobility.defs.partitions import range_tags
+    from nyc_mobility.run.plan import plan as build_plan
+    from nyc_mobility.run.plan import record
 
     notes = notes if notes is not None else []
     to_land = sample_months_to_land(settings)
