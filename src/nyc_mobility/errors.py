@@ -2,7 +2,12 @@
 
 :func:`explain` turns an exception (or the message Dagster recorded for a failed step) into what a
 user should read: a read-only or full disk, a damaged DuckDB file, another run holding the data
-directory, raw files the preflight refused, or the error of the dbt node that failed.
+directory, raw files the preflight refused, or the error of the dbt node that failed. Every error
+the package raises for a condition it knows derives from :class:`KnownError`, whose message is what
+the user reads; this module imports nothing else of the package.
+
+:func:`root_cause` is the one reading of a failure the CLI, ``nyc-mobility run``'s summary and the
+failure alerts share.
 """
 
 from __future__ import annotations
@@ -10,6 +15,12 @@ from __future__ import annotations
 import errno
 import re
 from pathlib import Path
+from typing import Any
+
+
+class KnownError(Exception):
+    """A condition the package knows: its message says what happened and what to do (no traceback)."""
+
 
 CORRUPT_MARKERS = (
     "not a valid duckdb database file",
@@ -32,11 +43,8 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 def explain(exc: BaseException, *, warehouse: Path | None = None, snapshot: Path | None = None) -> str | None:
     """One clear message for a known condition anywhere in ``exc``'s chain (``None``: not known)."""
-    from nyc_mobility.raw.preflight import RawFilesError
-    from nyc_mobility.run.lock import RunLockedError
-
     for err in _chain(exc):
-        if isinstance(err, (RunLockedError, RawFilesError)):
+        if isinstance(err, KnownError):
             return str(err)
         if isinstance(err, OSError) and err.errno == errno.ENOSPC:
             return f"No space left on device while writing {err.filename or 'the data directory'}: free space and run again"
@@ -87,8 +95,26 @@ def _first_line(text: str) -> str:
     return line[:200]
 
 
-def root_cause(message: str) -> str:
-    """The part of a failed step's error a user needs: dbt's node errors, else the innermost message."""
+def error_text(error: Any) -> str:
+    """The messages of an error and of every error it was caused by, outermost first: ``error`` is a
+    message, or Dagster's serialized error (``message``, ``cause``, ``context``) of a failed step."""
+    if error is None:
+        return "unknown error"
+    if isinstance(error, str):
+        return error
+    parts, seen = [], set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        parts.append(str(getattr(error, "message", error)))
+        error = getattr(error, "cause", None) or getattr(error, "context", None)
+    return "\n".join(parts) or "unknown error"
+
+
+def root_cause(error: Any) -> str:
+    """What a user needs of a failure, in the CLI, ``nyc-mobility run``'s summary and the failure
+    alerts alike: a known condition's one line, else dbt's node errors, else the messages of the
+    error's chain (at most 20 lines)."""
+    message = error_text(error)
     known = explain_text(message)
     if known:
         return known

@@ -252,18 +252,6 @@ class Settings(BaseModel):
         assert self.duckdb_path is not None
         return self.duckdb_path
 
-    def source_urls(self):
-        """Where official files are fetched from (mirrors allowed only with ``allow_any_host``)."""
-        from nyc_mobility.ingest.urls import SourceUrls
-
-        default = SourceUrls()
-        return SourceUrls(
-            tlc_base=(self.tlc_base_url or default.tlc_base).rstrip("/"),
-            citibike_base=(self.citibike_base_url or default.citibike_base).rstrip("/"),
-            open_meteo_base=(self.open_meteo_base_url or default.open_meteo_base).rstrip("/"),
-            enforce_allow_list=not self.allow_any_host,
-        )
-
     @property
     def serving_path(self) -> Path:
         """The read-only snapshot of the warehouse that readers query (published after each build)."""

@@ -140,3 +140,34 @@ class _Recorder:
 
     def __getattr__(self, level: str):
         return self.lines.append
+
+
+@dg.op
+def write_month(rows: int) -> None:
+    import errno
+
+    raise OSError(errno.ENOSPC, "No space left on device", "/data/warehouse/nyc_mobility.duckdb.wal")
+
+
+@dg.job
+def full_disk_build():
+    write_month(load_month())
+
+
+def test_the_alert_and_the_run_summary_say_the_same_root_cause(instance):
+    """One root cause (nyc_mobility.errors.root_cause): the alert of a run that filled the disk says
+    what `nyc-mobility run` says of it, the known condition's one line, not the bare exception."""
+    from nyc_mobility.defs.alerts import alert_from_context
+    from nyc_mobility.run.runner import failure_messages
+
+    result = full_disk_build.execute_in_process(instance=instance, raise_on_error=False)
+    failure = next(e for e in result.all_events if e.event_type_value == "PIPELINE_FAILURE")
+    context = dg.build_run_status_sensor_context(
+        sensor_name="run_failure_alerts",
+        dagster_event=failure,
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+    ).for_run_failure()
+    alert = alert_from_context(context, "http://127.0.0.1:3000")
+    assert alert.error.startswith("No space left on device"), alert.error
+    assert failure_messages(result) == [f"write_month: {alert.error}"]

@@ -47,6 +47,7 @@ def ingest(
     from nyc_mobility.ingest.download import RetryPolicy
     from nyc_mobility.ingest.run import ingest as run_ingest
     from nyc_mobility.ingest.run import parse_sources
+    from nyc_mobility.ingest.urls import urls_of
     from nyc_mobility.months import InvalidMonthError, month_range
 
     console = Console(file=sys.stdout)
@@ -56,13 +57,15 @@ def ingest(
         chosen = parse_sources(sources)
     except (InvalidMonthError, ValueError) as exc:
         raise typer.BadParameter(str(exc)) from exc
-    urls = settings_from(
-        data_dir=data_dir,
-        tlc_base_url=tlc_base_url,
-        citibike_base_url=citibike_base_url,
-        open_meteo_base_url=open_meteo_base_url,
-        allow_any_host=allow_any_host or None,
-    ).source_urls()
+    urls = urls_of(
+        settings_from(
+            data_dir=data_dir,
+            tlc_base_url=tlc_base_url,
+            citibike_base_url=citibike_base_url,
+            open_meteo_base_url=open_meteo_base_url,
+            allow_any_host=allow_any_host or None,
+        )
+    )
     with Progress(
         TextColumn("{task.description:<18}"),
         BarColumn(),

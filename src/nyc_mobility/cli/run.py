@@ -50,8 +50,8 @@ def run(
 ) -> None:
     """Build the months whose raw files changed since the last build (every month the first time, or
     with --all), with the embedded sample when no raw data exists."""
-    from nyc_mobility.run.lock import RunLockedError
-    from nyc_mobility.run.runner import RunError, run_all
+    from nyc_mobility.errors import KnownError
+    from nyc_mobility.run.runner import run_all
 
     # Bound to the real stdout now: while the run is in progress stdout is redirected to the log.
     console = Console(file=sys.stdout)
@@ -77,7 +77,7 @@ def run(
                 on_wait=on_wait,
                 everything=everything,
             )
-    except (RunError, RunLockedError) as error:
+    except KnownError as error:
         console.print(f"[red]Error:[/] {error}")
         raise typer.Exit(code=1) from None
     for note in summary.warnings:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import dagster as dg
 
+from nyc_mobility.errors import root_cause
 from nyc_mobility.redaction import redact_url
 from nyc_mobility.settings import Settings
 
@@ -70,13 +71,6 @@ def alert_from_context(context: dg.RunFailureSensorContext, webserver_url: str) 
         partition=partition,
         tags={k: v for k, v in run.tags.items() if not k.startswith(".")},
     )
-
-
-def root_cause(error: Any) -> str:
-    """The user's error inside Dagster's wrappers (``DagsterExecutionStepExecutionError``...)."""
-    while getattr(error, "cause", None) is not None:
-        error = error.cause
-    return error.message
 
 
 class Sink(Protocol):

@@ -90,7 +90,7 @@ DEFAULT_POLICY = RetryPolicy()
 
 
 def make_client(policy: RetryPolicy = DEFAULT_POLICY) -> httpx.Client:
-    from nyc_mobility import __version__
+    from nyc_mobility.__about__ import __version__
 
     # httpx logs every request with its full URL at INFO (tokens in query strings included).
     for name in ("httpx", "httpcore"):

@@ -8,10 +8,14 @@ allowed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 from nyc_mobility.months import month_bounds, parse_month
 from nyc_mobility.sources import RawSource
+
+if TYPE_CHECKING:
+    from nyc_mobility.settings import Settings
 
 TLC_BASE = "https://d37ci6vzurychx.cloudfront.net"
 CITIBIKE_BASE = "https://s3.amazonaws.com/tripdata"
@@ -112,3 +116,15 @@ def open_meteo_query(month: str) -> str:
 
 
 DEFAULT_URLS = SourceUrls()
+
+
+def urls_of(settings: Settings) -> SourceUrls:
+    """Where the official files are fetched from with ``settings``' base URLs (mirrors allowed only
+    with ``allow_any_host``)."""
+    default = SourceUrls()
+    return SourceUrls(
+        tlc_base=(settings.tlc_base_url or default.tlc_base).rstrip("/"),
+        citibike_base=(settings.citibike_base_url or default.citibike_base).rstrip("/"),
+        open_meteo_base=(settings.open_meteo_base_url or default.open_meteo_base).rstrip("/"),
+        enforce_allow_list=not settings.allow_any_host,
+    )

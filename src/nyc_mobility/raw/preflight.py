@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nyc_mobility import sources
+from nyc_mobility.errors import KnownError
 from nyc_mobility.raw.layout import READ_BY_DBT, is_landed, month_folders, source_dir, stray_folders
 from nyc_mobility.sources import RawSource
 
@@ -28,7 +29,7 @@ class FileProblem:
         return f"{self.path}: {self.problem}"
 
 
-class RawFilesError(ValueError):
+class RawFilesError(KnownError, ValueError):
     """One or more landed files cannot be read as their source publishes them."""
 
     def __init__(self, problems: list[FileProblem]) -> None:

@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from nyc_mobility.errors import KnownError
+
 LOCK_NAME = ".nyc-mobility.lock"
 
 
-class RunLockedError(RuntimeError):
+class RunLockedError(KnownError, RuntimeError):
     """Another run holds the data directory."""
 
 

@@ -18,12 +18,13 @@ from pathlib import Path
 import dagster as dg
 
 from nyc_mobility.dbt.project import manifest_path
+from nyc_mobility.errors import KnownError, root_cause
 from nyc_mobility.run.materialize import materialize
 from nyc_mobility.run.summary import BuildSummary, CheckOutcome, dbt_models, row_counts
 from nyc_mobility.settings import Settings
 
 
-class RunError(RuntimeError):
+class RunError(KnownError, RuntimeError):
     """A known condition that stops the run before it starts; the message says why and what to do."""
 
 
@@ -55,13 +56,14 @@ def repair_landings(settings: Settings) -> list[str]:
             )
         else:
             from nyc_mobility.ingest.run import ingest
+            from nyc_mobility.ingest.urls import urls_of
 
             report = ingest(
                 settings.raw_dir,
                 settings.data_dir / "downloads",
                 [incomplete.month],
                 [incomplete.source.name],
-                urls=settings.source_urls(),
+                urls=urls_of(settings),
             )
             if report.failures:
                 raise RunError(f"could not land {incomplete} again: {report.failures[0].error}")
@@ -109,19 +111,11 @@ def check_warehouse(settings: Settings, *, rebuild: bool) -> list[str]:
 
 
 def failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
-    """The root cause of every failed step: its error and the errors it was caused by."""
-    from nyc_mobility.errors import root_cause
-
-    messages = []
-    for event in result.get_step_failure_events():
-        error = event.step_failure_data.error if event.step_failure_data else None
-        parts = []
-        while error is not None:
-            parts.append(error.message)
-            error = error.cause or getattr(error, "context", None)
-        text = "\n".join(parts) or "unknown error"
-        messages.append(f"{event.step_key}: {root_cause(text)}")
-    return messages
+    """The root cause of every failed step (:func:`nyc_mobility.errors.root_cause`)."""
+    return [
+        f"{event.step_key}: {root_cause(event.step_failure_data.error if event.step_failure_data else None)}"
+        for event in result.get_step_failure_events()
+    ]
 
 
 def preflight_warnings(settings: Settings) -> list[str]:

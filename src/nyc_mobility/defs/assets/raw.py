@@ -66,9 +66,10 @@ def land_month(settings: Settings, source: RawSource, month: str) -> tuple[list[
         landed = land_source(settings.raw_dir, month, source.name, scale=settings.sample_scale)
         return landed, "sample written"
     from nyc_mobility.ingest.run import ingest
+    from nyc_mobility.ingest.urls import urls_of
 
     report = ingest(
-        settings.raw_dir, settings.data_dir / "downloads", [month], [source.name], urls=settings.source_urls()
+        settings.raw_dir, settings.data_dir / "downloads", [month], [source.name], urls=urls_of(settings)
     )
     if report.failures:
         raise dg.Failure(description=report.failures[0].error)
@@ -133,13 +134,14 @@ def _zones_asset(settings: Settings, source: RawSource) -> dg.AssetsDefinition:
                 action = "sample written"
         else:
             from nyc_mobility.ingest.run import ingest
+            from nyc_mobility.ingest.urls import urls_of
 
             report = ingest(
                 settings.raw_dir,
                 settings.data_dir / "downloads",
                 [],
                 [source.name],
-                urls=settings.source_urls(),
+                urls=urls_of(settings),
             )
             if report.failures:
                 raise dg.Failure(description=report.failures[0].error)
