@@ -58,6 +58,13 @@ class RawSource:
     mode: str | None = None
     """The ``fct_trips.mode`` this source's trips feed (``None``: not a trip source)."""
     mode_label: str | None = None
+    """The mode's label in the metrics (``dim_mode``), the report and the docs."""
+    operator: str | None = None
+    """Who runs the mode's vehicles (``dim_mode.operator``)."""
+    is_taxi: bool = False
+    """A TLC-licensed vehicle (taxis, FHV bases, the high-volume for-hire services)."""
+    is_metered: bool = False
+    """A taxi meter records the fare (yellow and green taxis)."""
     timestamp_columns: tuple[str, ...] = ()
     """The trip-start (or observation) timestamp as spelled by each era, newest first."""
     required_columns: tuple[tuple[str, ...], ...] = ()
@@ -118,6 +125,9 @@ _BUILT_IN = (
         url_patterns=_tlc_patterns("yellow"),
         mode="yellow_taxi",
         mode_label="Yellow taxi",
+        operator="NYC TLC medallion taxis",
+        is_taxi=True,
+        is_metered=True,
         # Eras: 2009 (Trip_Pickup_DateTime, Start_Lon...), 2010-2014 (pickup_datetime,
         # pickup_longitude...), 2015-2016-06 (tpep_*, coordinates), 2016-07 on (zone ids).
         timestamp_columns=("tpep_pickup_datetime", "pickup_datetime", "Trip_Pickup_DateTime"),
@@ -144,6 +154,8 @@ _BUILT_IN = (
         url_patterns=_tlc_patterns("fhv"),
         mode="fhv",
         mode_label="For-hire vehicle",
+        operator="NYC TLC for-hire vehicle bases",
+        is_taxi=True,
         # 2015-2016 publish Pickup_date and locationID and no drop-off; 2017 on the drop-off too.
         timestamp_columns=("pickup_datetime", "Pickup_date"),
         required_columns=(
@@ -163,7 +175,9 @@ _BUILT_IN = (
         host="tlc",
         url_patterns=_tlc_patterns("fhvhv"),
         mode="hvfhv",
-        mode_label="High-volume for-hire (Uber, Lyft, Via, Juno)",
+        mode_label="High-volume for-hire",
+        operator="Uber, Lyft, Via and Juno (TLC high-volume licences)",
+        is_taxi=True,
         timestamp_columns=("pickup_datetime",),
         required_columns=(
             ("hvfhs_license_num",),
@@ -186,6 +200,9 @@ _BUILT_IN = (
         url_patterns=_tlc_patterns("green"),
         mode="green_taxi",
         mode_label="Green taxi",
+        operator="NYC TLC street-hail liveries (boro taxis)",
+        is_taxi=True,
+        is_metered=True,
         timestamp_columns=("lpep_pickup_datetime",),
         required_columns=(
             ("lpep_pickup_datetime",),
@@ -221,6 +238,7 @@ _BUILT_IN = (
         published_format="zipped CSV",
         mode="citibike",
         mode_label="Citi Bike",
+        operator="Citi Bike (Lyft) bike share",
         timestamp_columns=("started_at", "starttime", "Start Time"),
         required_columns=(
             ("started_at", "starttime", "Start Time"),

@@ -1,4 +1,5 @@
-"""The shipped US federal holidays seed is what the `holidays` library gives, over the calendar."""
+"""The generated seeds as shipped: the US federal holidays (the `holidays` library, over the calendar)
+and the trip modes (the source registry)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,20 @@ def test_the_shipped_seed_is_what_the_generator_writes():
     out = io.StringIO()
     seeds.write_seed(out)
     assert out.getvalue() == SEED.read_text(encoding="utf-8")
+
+
+def test_the_shipped_trip_modes_are_the_registrys():
+    out = io.StringIO()
+    seeds.write_modes_seed(out)
+    shipped = project_dir() / "seeds" / "trip_modes.csv"
+    assert out.getvalue() == shipped.read_text(encoding="utf-8"), (
+        "python -m nyc_mobility.dbt.seeds trip_modes"
+    )
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    from nyc_mobility import sources
+
+    assert {r["mode"]: r["mode_label"] for r in rows} == sources.modes()
+    assert {r["mode"] for r in rows if r["is_metered"] == "true"} == {"yellow_taxi", "green_taxi"}
 
 
 def test_the_seed_covers_the_calendar_with_a_year_of_margin_and_the_model_knows_its_years():

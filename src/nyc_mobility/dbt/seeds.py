@@ -1,4 +1,10 @@
-"""The US federal holidays seed, ``dbt_project/seeds/us_federal_holidays.csv``, from ``holidays``.
+"""The seeds the package generates and ships: ``us_federal_holidays`` from the ``holidays`` library and
+``trip_modes`` from the source registry (the congestion zone's is :mod:`nyc_mobility.zones.congestion`'s).
+
+``trip_modes`` is ``dim_mode``: every trip mode of the registry (:mod:`nyc_mobility.sources`) with its
+label, operator and groupings, so the labels the metrics show and the report's are one.
+
+The US federal holidays seed:
 
 The calendar's holidays used to be a dbt Python model; a seed is read the same way by every engine
 (DuckDB and Spark), so the package generates it from the ``holidays`` library (Juneteenth from 2021,
@@ -7,7 +13,8 @@ and ships it. A holiday on a weekend is listed twice: on its date, and on the we
 (``is_observed_date``). The years cover the dbt project's calendar (vars ``calendar_start`` and
 ``calendar_end``) with a year of margin either side; a unit test regenerates the shipped seed.
 
-    python -m nyc_mobility.dbt.seeds > dbt_project/seeds/us_federal_holidays.csv
+    python -m nyc_mobility.dbt.seeds us_federal_holidays > dbt_project/seeds/us_federal_holidays.csv
+    python -m nyc_mobility.dbt.seeds trip_modes > dbt_project/seeds/trip_modes.csv
 """
 
 from __future__ import annotations
@@ -39,5 +46,33 @@ def write_seed(out: TextIO) -> None:
     writer.writerows(seed_rows())
 
 
+MODE_COLUMNS = ("mode", "mode_label", "is_taxi", "is_metered", "operator")
+
+
+def mode_rows() -> list[tuple[str, str, str, str, str]]:
+    """One row per trip mode of the registry, in its order."""
+    from nyc_mobility import sources
+
+    def flag(value: bool) -> str:
+        return "true" if value else "false"
+
+    return [
+        (s.mode, s.mode_label or s.mode, flag(s.is_taxi), flag(s.is_metered), s.operator or "")
+        for s in sources.trips()
+        if s.mode is not None
+    ]
+
+
+def write_modes_seed(out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(MODE_COLUMNS)
+    writer.writerows(mode_rows())
+
+
+WRITERS = {"us_federal_holidays": write_seed, "trip_modes": write_modes_seed}
+
+
 if __name__ == "__main__":
-    write_seed(sys.stdout)
+    if len(sys.argv) != 2 or sys.argv[1] not in WRITERS:
+        raise SystemExit(f"usage: python -m nyc_mobility.dbt.seeds {{{'|'.join(WRITERS)}}}")
+    WRITERS[sys.argv[1]](sys.stdout)
