@@ -56,7 +56,7 @@ def _timed(function, *args, **kwargs) -> float:
 
 
 def publishing(data_dir: Path, repeat: int) -> dict[str, Any]:
-    from nyc_mobility.defs.assets.serving import internal_relations, monthly_tables
+    from nyc_mobility.dbt.manifest import internal_relations, monthly_tables
     from nyc_mobility.serving.publishing import publish_marts
 
     warehouse = data_dir / "warehouse" / "nyc_mobility.duckdb"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 
 from mkdocs.structure.files import File
 
@@ -20,12 +19,10 @@ PAGES = {
 @functools.cache
 def _manifests() -> tuple[dict, dict]:
     """Both manifests, read once per build (every generated page uses them)."""
-    from nyc_mobility.dbt.project import manifest_path
-    from nyc_mobility.metrics.catalog import semantic_manifest_path
+    from nyc_mobility.dbt import manifest
+    from nyc_mobility.metrics.catalog import semantic_manifest
 
-    manifest = json.loads(manifest_path().read_text(encoding="utf-8"))
-    semantic = json.loads(semantic_manifest_path().read_text(encoding="utf-8"))
-    return manifest, semantic
+    return manifest.load(), semantic_manifest()
 
 
 def _content(kind: str) -> str:

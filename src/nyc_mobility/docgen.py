@@ -9,11 +9,7 @@ from typing import Any
 
 from nyc_mobility.dbt.layers import LAYERS
 from nyc_mobility.dbt.layers import layer_of_node as _layer
-
-
-def _models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The models and seeds (the project's own tables)."""
-    return {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] in ("model", "seed")}
+from nyc_mobility.dbt.manifest import relations
 
 
 def _id(unique_id: str) -> str:
@@ -22,7 +18,7 @@ def _id(unique_id: str) -> str:
 
 def lineage_mermaid(manifest: dict[str, Any], semantic: dict[str, Any] | None = None) -> str:
     """A Mermaid flowchart of sources -> models (one subgraph per layer) -> semantic models."""
-    nodes = {**_models(manifest), **manifest["sources"]}
+    nodes = {**relations(manifest), **manifest["sources"]}
     by_layer: dict[str, list[str]] = defaultdict(list)
     for uid, node in nodes.items():
         by_layer[_layer(node)].append(uid)
@@ -38,12 +34,12 @@ def lineage_mermaid(manifest: dict[str, Any], semantic: dict[str, Any] | None = 
             )
             lines.append(f'    {_id(uid)}["{label}"]')
         lines.append("  end")
-    for uid, node in sorted(_models(manifest).items()):
+    for uid, node in sorted(relations(manifest).items()):
         for parent in sorted(set(node.get("depends_on", {}).get("nodes", []))):
             if parent in nodes:
                 lines.append(f"  {_id(parent)} --> {_id(uid)}")
     if semantic:
-        relations = {n["name"]: uid for uid, n in _models(manifest).items()}
+        by_name = {n["name"]: uid for uid, n in relations(manifest).items()}
         lines.append("  subgraph metricflow")
         for model in semantic["semantic_models"]:
             lines.append(f'    sm_{model["name"]}(["{model["name"]}"])')
@@ -51,8 +47,8 @@ def lineage_mermaid(manifest: dict[str, Any], semantic: dict[str, Any] | None = 
         lines.append("  end")
         for model in semantic["semantic_models"]:
             table = model["node_relation"]["alias"]
-            if table in relations:
-                lines.append(f"  {_id(relations[table])} -.-> sm_{model['name']}")
+            if table in by_name:
+                lines.append(f"  {_id(by_name[table])} -.-> sm_{model['name']}")
             if model.get("measures"):
                 lines.append(f"  sm_{model['name']} --> metrics")
     return "\n".join(lines)
@@ -80,7 +76,7 @@ def _cell(text: str | None) -> str:
 def data_model_markdown(manifest: dict[str, Any]) -> str:
     """Every model and column, with its description and tests, layer by layer."""
     tests = _tests_by_column(manifest)
-    models = _models(manifest)
+    models = relations(manifest)
     out = ["# Data model reference", "", "Generated from the dbt manifest at docs build time.", ""]
     for layer in LAYERS[1:]:
         in_layer = sorted((n["name"], uid) for uid, n in models.items() if _layer(n) == layer)

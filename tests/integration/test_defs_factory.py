@@ -55,10 +55,9 @@ def test_every_dbt_model_is_an_asset_grouped_by_layer(defs):
 
 
 def dbt_model_names() -> list[str]:
-    from nyc_mobility.dbt.project import manifest_path
-    from nyc_mobility.run.summary import dbt_models
+    from nyc_mobility.dbt.manifest import model_names
 
-    return dbt_models(manifest_path())
+    return model_names()
 
 
 def test_the_semantic_and_serving_layers_sit_downstream_of_the_facts(defs):

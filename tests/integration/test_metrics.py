@@ -275,7 +275,7 @@ def test_results_convert_to_arrow_and_dicts(service):
 
 
 def test_a_warm_service_follows_a_newly_published_snapshot(sample_build, tmp_path):
-    from nyc_mobility.defs.assets.serving import internal_relations, monthly_tables
+    from nyc_mobility.dbt.manifest import internal_relations, monthly_tables
     from nyc_mobility.serving.publishing import publish_marts
 
     monthly, internal = monthly_tables(), internal_relations()

@@ -21,8 +21,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from nyc_mobility.dbt.project import installed_script, manifest_path
-from nyc_mobility.run.summary import dbt_models
+from nyc_mobility.dbt.manifest import model_names
+from nyc_mobility.dbt.project import installed_script
 from nyc_mobility.settings import Settings
 from tests.conftest import RUN_ONCE, query, scalar
 from tests.corpus import SCALE, build
@@ -34,7 +34,7 @@ def fingerprint(db: Path) -> dict[str, tuple[int, str]]:
     """Per dbt model: row count and an order-independent hash of every row's content."""
     prints = {}
     with duckdb.connect(str(db), read_only=True) as con:
-        for model in dbt_models(manifest_path()):
+        for model in model_names():
             prints[model] = con.execute(
                 f"select count(*), coalesce(md5(string_agg(h, '' order by h)), '') "
                 f"from (select md5(cast(t as varchar)) as h from {model} as t)"
@@ -61,7 +61,7 @@ def three_times(landed) -> list[dict[str, tuple[int, str]]]:
 def test_materializing_a_partition_three_times_is_identical(three_times):
     first = three_times[0]
     assert first["fct_trips"][0] > 0 and first["qa_trips__quarantine"][0] > 0
-    assert len(first) == len(dbt_models(manifest_path()))
+    assert len(first) == len(model_names())
     assert three_times[1] == first and three_times[2] == first
 
 

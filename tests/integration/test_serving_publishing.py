@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from nyc_mobility.defs.assets.serving import internal_relations, monthly_tables
+from nyc_mobility.dbt.manifest import internal_relations, monthly_tables
 from nyc_mobility.serving.publishing import LISTING, publish_marts
 
 pytestmark = pytest.mark.integration

@@ -109,11 +109,12 @@ def _build(settings, tmp: Path, spark, port: int) -> Iterator[Builds]:
 
     from nyc_mobility import raw, sources
     from nyc_mobility.dbt.args import dbt_vars, vars_arg
+    from nyc_mobility.dbt.manifest import monthly_tables
     from nyc_mobility.dbt.project import project_dir
     from nyc_mobility.dbt.spark import export_tables
     from nyc_mobility.defs.assets.dbt import dbt_executable
     from nyc_mobility.defs.assets.semantic import KPI_KEY
-    from nyc_mobility.defs.assets.serving import SNAPSHOT_KEY, monthly_tables
+    from nyc_mobility.defs.assets.serving import SNAPSHOT_KEY
     from nyc_mobility.defs.factory import definitions_from_settings
     from nyc_mobility.defs.jobs import BUILD_JOB_NAME
     from nyc_mobility.defs.partitions import range_tags
@@ -264,7 +265,7 @@ def test_every_relation_holds_the_same_rows_on_both_engines(builds: Builds) -> N
 
 
 def test_the_monthly_tables_are_partitioned_by_month_on_spark(builds: Builds) -> None:
-    from nyc_mobility.defs.assets.serving import monthly_tables
+    from nyc_mobility.dbt.manifest import monthly_tables
 
     tables = builds.spark_settings.spark_dir / "warehouse" / f"{SCHEMA}.db"
     for table in monthly_tables():
@@ -276,7 +277,7 @@ def test_every_metric_by_day_is_the_same_served_from_either_engine(builds: Build
     """The Dagster build on Spark published its snapshot as usual; every metric, day by day, equals
     the one served from the DuckDB build of the same files."""
     from nyc_mobility import metrics
-    from nyc_mobility.defs.assets.serving import monthly_tables
+    from nyc_mobility.dbt.manifest import monthly_tables
     from nyc_mobility.serving.publishing import publish_marts
     from tests import metric_expectations as expect
 
@@ -314,7 +315,7 @@ def test_a_month_window_build_on_spark_replaces_exactly_its_months(builds: Build
     is gone, and so is September, whose files were withdrawn (only the drop removes it: insert_overwrite
     alone replaces the months the new rows carry); the DuckDB warehouse the build loaded has the same
     months (compared row by row above), but for the intermediate table, which stays on Spark."""
-    from nyc_mobility.defs.assets.serving import internal_relations, monthly_tables
+    from nyc_mobility.dbt.manifest import internal_relations, monthly_tables
 
     tables = builds.spark_settings.spark_dir / "warehouse" / f"{SCHEMA}.db"
     con = duckdb.connect(str(builds.spark_settings.warehouse_path), read_only=True)

@@ -52,17 +52,6 @@ def missing_requirements(method: str | None = None) -> list[str]:
     return problems
 
 
-def exported_tables(manifest: dict[str, Any]) -> list[str]:
-    """The manifest's relations a Spark build materializes: seeds and non-view models, by name."""
-    names = [
-        node["name"]
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "seed"
-        or (node["resource_type"] == "model" and node["config"].get("materialized") != "view")
-    ]
-    return sorted(names)
-
-
 def _checked(name: str) -> str:
     if not _NAME.fullmatch(name):
         raise ValueError(f"not a table name of the project: {name!r}")

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from nyc_mobility.dbt.project import manifest_path
+from nyc_mobility.dbt.manifest import model_names
 from nyc_mobility.errors import KnownError, root_cause
 from nyc_mobility.run.materialize import materialize
-from nyc_mobility.run.summary import BuildSummary, CheckOutcome, dbt_models, row_counts
+from nyc_mobility.run.summary import BuildSummary, CheckOutcome, row_counts
 from nyc_mobility.settings import Settings
 
 
@@ -195,5 +195,5 @@ def run_all(
         warnings=notes,
         errors=errors,
     )
-    summary.row_counts = row_counts(settings.warehouse_path, dbt_models(manifest_path()))
+    summary.row_counts = row_counts(settings.warehouse_path, model_names())
     return summary

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,12 +31,6 @@ class BuildSummary:
     @property
     def checks_failed(self) -> int:
         return sum(not c.passed for c in self.checks)
-
-
-def dbt_models(manifest_path: Path) -> list[str]:
-    """Names of the dbt models in a manifest, in the project's order."""
-    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
-    return sorted(node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "model")
 
 
 def row_counts(duckdb_path: Path, models: list[str]) -> dict[str, int]:

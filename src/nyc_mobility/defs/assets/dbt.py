@@ -148,8 +148,8 @@ def after_spark_step(
     """A dbt step on Spark: its events, then (dbt has exited and succeeded) the relations it wrote
     at its end loaded into the DuckDB warehouse the KPI step and the publisher read."""
 
+    from nyc_mobility.dbt.manifest import monthly_tables
     from nyc_mobility.dbt.spark import load_exports
-    from nyc_mobility.defs.assets.serving import monthly_tables
 
     yield from events
     loaded = load_exports(export, settings.warehouse_path, monthly_tables(), window)

@@ -8,46 +8,13 @@ tools read only the snapshot.
 
 import dagster as dg
 
+from nyc_mobility.dbt.manifest import internal_relations, monthly_tables
 from nyc_mobility.defs.assets.semantic import KPI_KEY
 from nyc_mobility.defs.partitions import WAREHOUSE_POOL
 from nyc_mobility.settings import Settings
 
 SNAPSHOT_KEY = dg.AssetKey(["serving", "warehouse_snapshot"])
 REPORT_KEY = dg.AssetKey(["serving", "weather_impact_report"])
-
-
-def _manifest_nodes() -> list[dict]:
-    import json
-
-    from nyc_mobility.dbt.project import manifest_path
-
-    return list(json.loads(manifest_path().read_text(encoding="utf-8"))["nodes"].values())
-
-
-def monthly_tables() -> dict[str, str]:
-    """The incremental models partitioned by month (meta month_column) -> their month column: the
-    tables published as per-month parts."""
-    nodes = _manifest_nodes()
-    return {
-        node.get("alias") or node["name"]: node["config"]["meta"]["month_column"]
-        for node in nodes
-        if node["resource_type"] == "model"
-        and node["config"].get("materialized") == "incremental"
-        and (node["config"].get("meta") or {}).get("month_column")
-    }
-
-
-def internal_relations() -> frozenset[str]:
-    """The staging and intermediate models: what the marts are built from, not served. Readers of
-    the snapshot query the marts, the seeds and the KPI table (staging views read the raw files,
-    which a reader may not open; ``int_trips__unioned`` alone would double a month's parts)."""
-    from nyc_mobility.dbt.layers import layer_of_node
-
-    return frozenset(
-        node.get("alias") or node["name"]
-        for node in _manifest_nodes()
-        if node["resource_type"] == "model" and layer_of_node(node) in ("staging", "intermediate")
-    )
 
 
 def build_serving_assets(settings: Settings, dbt_leaves: list[dg.AssetKey]) -> list[dg.AssetsDefinition]:
