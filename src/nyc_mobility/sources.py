@@ -80,6 +80,9 @@ class RawSource:
     """Archives are published yearly up to this year: their yearly URL patterns are tried first."""
     files: tuple[str, ...] = ()
     """Static sources: the landed files, relative to ``{raw_dir}/<folder>/``."""
+    check: str | None = None
+    """Static sources: ``module:function`` returning the problems of the landed files (a list of
+    ``FileProblem``) that the preflight adds to its own before dbt reads them."""
 
     @property
     def asset_key_path(self) -> tuple[str, str, str]:
@@ -284,6 +287,7 @@ _BUILT_IN = (
         landed_suffix=".csv",
         partitioning="static",
         files=("taxi_zone_lookup.csv", "taxi_zones/taxi_zones.shp"),
+        check="nyc_mobility.zones.files:zone_problems",
     ),
 )
 

@@ -29,6 +29,7 @@ from nyc_mobility.raw.manifest import IN_PROGRESS, MANIFEST, incomplete_landings
 from nyc_mobility.run.lock import data_dir_lock
 from nyc_mobility.sample import generate, sample_sources
 from nyc_mobility.settings import Settings
+from nyc_mobility.zones import files as zone_files
 from tests.conftest import RUN_ONCE, scalar
 from tests.fake_hosts import Ok
 
@@ -221,7 +222,7 @@ def test_a_failed_build_shows_its_root_cause_on_the_console(data):
     assert f"{bad}" in result.output.replace("\n", "") and "PAR1" in result.output
     bad.unlink()
     # a dbt test failing with severity error: two zones with one id in the lookup
-    lookup = raw.zone_lookup_path(raw_dir)
+    lookup = zone_files.zone_lookup_path(raw_dir)
     lines = lookup.read_text().splitlines()
     lookup.write_text("\n".join([*lines, lines[1]]) + "\n")
     result = cli("run", "--data-dir", str(data))

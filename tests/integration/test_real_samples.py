@@ -17,6 +17,7 @@ import pytest
 from nyc_mobility import raw
 from nyc_mobility.sample.weather import response_for_month, write_response
 from nyc_mobility.settings import Settings
+from nyc_mobility.zones import files as zone_files
 from tests.conftest import RUN_ONCE, build_in_process, query, scalar
 
 # Builds of SQL-heavy fixtures, independent of the Python version: under tox, py311 only.
@@ -93,8 +94,10 @@ def real_build(real_data: Path, tmp_path_factory) -> Settings:
         raw.land_csv_archive(archive, raw_dir, "citibike", month)
     for response in sorted((real_data / "weather_openmeteo" / "daily_forecast_api_json").glob("NYC_*.json")):
         raw.land_file(response, raw_dir, "weather", response.stem[4:11])
-    raw.land_zone_lookup(real_data / "tlc_zones" / "taxi_zone_lookup.csv", raw_dir)
-    raw.land_zone_shapes(zip_shapefile(real_data / "tlc_zones" / "taxi_zones_shapefile", work), raw_dir)
+    zone_files.land_zone_lookup(real_data / "tlc_zones" / "taxi_zone_lookup.csv", raw_dir)
+    zone_files.land_zone_shapes(
+        zip_shapefile(real_data / "tlc_zones" / "taxi_zones_shapefile", work), raw_dir
+    )
     # Real weather covers 2024-01..2025-03; other trip months get generated archive responses.
     landed = raw.landed_months(raw_dir)
     trip_months = raw.trip_months(raw_dir)

@@ -78,8 +78,8 @@ def test_the_grid_places_every_lattice_point_as_point_in_polygon_does_on_the_rea
 
 
 def test_the_grid_places_the_sample_shapes_as_point_in_polygon_does(tmp_path):
-    from nyc_mobility.raw import land_zone_shapes
     from nyc_mobility.sample.shapes import write_taxi_zones_zip
+    from nyc_mobility.zones.files import land_zone_shapes
 
     shp = land_zone_shapes(write_taxi_zones_zip(tmp_path / "taxi_zones.zip"), tmp_path / "raw")
     assert zone_grid.is_current(shp)  # landing the shapes wrote their grid beside them
@@ -108,9 +108,8 @@ def test_coordinate_keys_round_halves_away_from_zero_as_the_sql_does():
 
 
 def test_a_stale_or_missing_grid_is_rewritten_and_a_current_one_kept(tmp_path):
-    from nyc_mobility.raw import land_zone_shapes
-    from nyc_mobility.raw.preflight import ensure_zone_grid
     from nyc_mobility.sample.shapes import write_taxi_zones_zip
+    from nyc_mobility.zones.files import ensure_zone_grid, land_zone_shapes
 
     raw = tmp_path / "raw"
     shp = land_zone_shapes(write_taxi_zones_zip(tmp_path / "taxi_zones.zip"), raw)
@@ -128,7 +127,8 @@ def test_a_stale_or_missing_grid_is_rewritten_and_a_current_one_kept(tmp_path):
 def test_shapes_that_are_no_polygons_are_a_clear_landing_error(tmp_path):
     import zipfile
 
-    from nyc_mobility.raw import RawFileError, land_zone_shapes
+    from nyc_mobility.raw import RawFileError
+    from nyc_mobility.zones.files import land_zone_shapes
 
     archive = tmp_path / "taxi_zones.zip"
     with zipfile.ZipFile(archive, "w") as z:

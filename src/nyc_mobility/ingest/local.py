@@ -23,6 +23,7 @@ from nyc_mobility.raw.landing import missing_parents, readable_by_all, remove_em
 from nyc_mobility.raw.preflight import file_problem
 from nyc_mobility.sources import RawSource
 from nyc_mobility.sql_quoting import identifier
+from nyc_mobility.zones import files as zone_files
 
 ORIGIN = "local"
 # A file whose parseable start times fall in the month for less than this share is the wrong month.
@@ -246,10 +247,10 @@ def _land_zones(raw_dir: Path, paths: list[Path], record: RawSource) -> LocalLan
         try:
             if _kind(path) == ".csv":
                 formats.zone_lookup(path)
-                files.append(raw.land_zone_lookup(path, raw_dir))
+                files.append(zone_files.land_zone_lookup(path, raw_dir))
             else:
                 formats.shapes_zip(path)
-                files.append(raw.land_zone_shapes(path, raw_dir))
+                files.append(zone_files.land_zone_shapes(path, raw_dir))
         except formats.InvalidContentError as exc:
             raise raw.RawFileError(f"{path}: {exc}") from None
     return LocalLanding(record.name, None, files, None, [])

@@ -23,6 +23,7 @@ from nyc_mobility.ingest.download import (
 from nyc_mobility.ingest.urls import DEFAULT_URLS, DisallowedHostError, SourceUrls
 from nyc_mobility.raw import formats
 from nyc_mobility.sources import RawSource
+from nyc_mobility.zones import files as zone_files
 
 
 @dataclass
@@ -223,19 +224,19 @@ def _zones(client, raw_dir, downloads_dir, source, month, urls, policy, progress
     lookup = download(
         client,
         lookup_url,
-        raw.zone_lookup_path(raw_dir),
+        zone_files.zone_lookup_path(raw_dir),
         formats.zone_lookup,
         urls=urls,
         policy=policy,
         progress=progress,
     )
-    shapefile = raw.zone_shapes_path(raw_dir)
+    shapefile = zone_files.zone_shapes_path(raw_dir)
     shapes_skipped = shapefile.exists()
     if not shapes_skipped:
         shapes = _download_archive(
             client, shapes_url, downloads_dir, source, formats.shapes_zip, urls, policy, progress
         )
-        raw.land_zone_shapes(shapes.path, raw_dir)
+        zone_files.land_zone_shapes(shapes.path, raw_dir)
     landed = _landed(source.name, None, lookup, [lookup.path, shapefile])
     landed.skipped = lookup.skipped and shapes_skipped
     return landed

@@ -7,8 +7,6 @@ from nyc_mobility.raw.landing import (
     land_csv_archive,
     land_csv_as_parquet,
     land_file,
-    land_zone_lookup,
-    land_zone_shapes,
 )
 from nyc_mobility.raw.layout import (
     is_landed,
@@ -22,9 +20,6 @@ from nyc_mobility.raw.layout import (
     static_file,
     stray_folders,
     trip_months,
-    zone_lookup_path,
-    zone_shapes_path,
-    zones_source,
 )
 
 __all__ = [
@@ -34,8 +29,6 @@ __all__ = [
     "land_csv_archive",
     "land_csv_as_parquet",
     "land_file",
-    "land_zone_lookup",
-    "land_zone_shapes",
     "landed_files",
     "landed_months",
     "missing_sources",
@@ -46,7 +39,4 @@ __all__ = [
     "static_file",
     "stray_folders",
     "trip_months",
-    "zone_lookup_path",
-    "zone_shapes_path",
-    "zones_source",
 ]

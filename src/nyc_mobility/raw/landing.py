@@ -2,7 +2,7 @@
 
 Both the sample generator and the downloaders (and ``land``) hand files *as published* to the
 functions here: parquet and JSON are landed unchanged, a zipped CSV archive becomes one text-typed
-parquet per CSV, the zones become the lookup CSV and a shapefile. Every write goes to a temporary
+parquet per CSV (the zone files land through :mod:`nyc_mobility.zones.files`). Every write goes to a temporary
 name in the same folder and is renamed into place, so dbt never sees a half-written file; a file
 that cannot be landed is a :class:`RawFileError` naming the file and the problem.
 """
@@ -18,10 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from nyc_mobility.raw.layout import month_dir, resolve, zone_lookup_path, zone_shapes_path
+from nyc_mobility.raw.layout import month_dir, resolve
 from nyc_mobility.sources import RawSource
-
-_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx")
 
 
 class RawFileError(ValueError):
@@ -288,59 +286,3 @@ def _extract_trip_csvs(
                     )
                 )
     return found
-
-
-def land_zone_lookup(src: Path, raw_dir: Path) -> Path:
-    target = zone_lookup_path(raw_dir)
-    with atomic_path(target) as tmp:
-        shutil.copyfile(src, tmp)
-    return target
-
-
-def write_zone_grid(origin: Path, shp: Path, target: Path | None = None) -> None:
-    """The zones' 4-decimal grid of ``shp`` (nyc_mobility.zones.grid: what dbt reads), beside it or at
-    ``target``; shapes that are no polygons with a LocationID are a :class:`RawFileError` naming ``origin``."""
-    from nyc_mobility.zones.grid import write_grid
-
-    try:
-        write_grid(shp, target)
-    # pyshp and shapely raise many kinds of error on a broken shapefile: every one is the file's fault
-    except Exception as exc:
-        raise RawFileError(
-            f"{origin}: the zone shapes cannot be read as polygons with a LocationID ({exc})"
-        ) from exc
-
-
-def land_zone_shapes(zip_path: Path, raw_dir: Path) -> Path:
-    """Land the shapefile inside ``taxi_zones.zip`` beside :func:`zone_shapes_path` (replaced whole),
-    with the zones' grid (``taxi_zone_grid.parquet``) written from it in the same folder."""
-    zip_path = Path(zip_path)
-    try:
-        archive = zipfile.ZipFile(zip_path)
-    except zipfile.BadZipFile as exc:
-        raise RawFileError(f"{zip_path}: not a valid zip archive ({exc})") from exc
-    shapefile = zone_shapes_path(raw_dir)
-    target = shapefile.parent
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        with archive:
-            members = [
-                m
-                for m in archive.namelist()
-                if Path(m).suffix.lower() in _SHAPEFILE_PARTS and "__MACOSX" not in Path(m).parts
-            ]
-            if not any(m.lower().endswith(".shp") for m in members):
-                raise RawFileError(f"{zip_path}: the archive holds no .shp shapefile")
-            for member in members:
-                (staging / f"{shapefile.stem}{Path(member).suffix.lower()}").write_bytes(archive.read(member))
-        write_zone_grid(zip_path, staging / shapefile.name)
-        previous = target.with_name(f".{target.name}.old")
-        shutil.rmtree(previous, ignore_errors=True)
-        if target.exists():
-            os.replace(target, previous)
-        os.replace(staging, target)
-        shutil.rmtree(previous, ignore_errors=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return shapefile

@@ -6,7 +6,7 @@ Every monthly source of the registry (:mod:`nyc_mobility.sources`) lands under
     {raw_dir}/tlc_yellow/month=2024-11/yellow_tripdata_2024-11.parquet
     {raw_dir}/citibike/month=2024-11/<csv name>.parquet     (one per CSV inside the zip)
     {raw_dir}/weather/month=2024-11/open_meteo_2024-11.json
-    {raw_dir}/zones/taxi_zone_lookup.csv, zones/taxi_zones/taxi_zones.shp
+    {raw_dir}/zones/taxi_zone_lookup.csv, zones/taxi_zones/taxi_zones.shp   (nyc_mobility.zones.files)
 """
 
 from __future__ import annotations
@@ -45,19 +45,6 @@ def static_file(raw_dir: Path, source: RawSource | str, index: int = 0) -> Path:
     """The ``index``-th landed file of a static source (e.g. the zone lookup, the zone shapes)."""
     record = resolve(source)
     return source_dir(raw_dir, record) / record.files[index]
-
-
-def zones_source() -> RawSource:
-    """The static source landed as the zone lookup and shapes."""
-    return next(s for s in sources.static() if s.landing == "zones")
-
-
-def zone_lookup_path(raw_dir: Path) -> Path:
-    return static_file(raw_dir, zones_source(), 0)
-
-
-def zone_shapes_path(raw_dir: Path) -> Path:
-    return static_file(raw_dir, zones_source(), 1)
 
 
 def is_landed(path: Path) -> bool:

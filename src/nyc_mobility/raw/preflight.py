@@ -131,7 +131,8 @@ def check_raw_files(raw_dir: Path) -> PreflightReport:
                 f"no {source.name} files under {source_dir(raw_dir, source)}: built as an empty source "
                 f"(mode {source.mode} has no trips)"
             )
-    problems += _zone_problems(raw_dir)
+    for static in sources.static():
+        problems += _static_problems(static, raw_dir)
     from nyc_mobility.raw.manifest import changed_since_landing
 
     report.warnings += changed_since_landing(raw_dir)
@@ -145,41 +146,14 @@ def check_raw_files(raw_dir: Path) -> PreflightReport:
     return report
 
 
-def _zone_problems(raw_dir: Path) -> list[FileProblem]:
-    """The zone shapes must be landed; their grid (what dbt reads) is written here when shapes landed
-    before it existed, or changed since it was written, are found."""
-    from nyc_mobility.raw.layout import zone_shapes_path
+def _static_problems(source: RawSource, raw_dir: Path) -> list[FileProblem]:
+    """The problems the registry's ``check`` of a static source finds (the zones: nyc_mobility.zones)."""
+    if not source.check:
+        return []
+    import importlib
 
-    shp = zone_shapes_path(raw_dir)
-    if not shp.exists():
-        return [
-            FileProblem(
-                shp,
-                "the taxi zone shapes are not landed (nyc-mobility ingest, or nyc-mobility land --source zones taxi_zones.zip)",
-            )
-        ]
-    from nyc_mobility.raw.landing import RawFileError
-
-    try:
-        ensure_zone_grid(raw_dir)
-    except RawFileError as exc:
-        return [FileProblem(shp, f"the zone grid cannot be written from the shapes ({exc})")]
-    return []
-
-
-def ensure_zone_grid(raw_dir: Path) -> Path | None:
-    """Write the zone grid of shapes landed before the grid existed (or changed since); None without shapes."""
-    from nyc_mobility.raw.landing import atomic_path, write_zone_grid
-    from nyc_mobility.raw.layout import zone_shapes_path
-    from nyc_mobility.zones.grid import grid_path, is_current
-
-    shp = zone_shapes_path(raw_dir)
-    if not shp.exists():
-        return None
-    if not is_current(shp):
-        with atomic_path(grid_path(shp)) as tmp:
-            write_zone_grid(shp, shp, tmp)
-    return grid_path(shp)
+    module, _, function = source.check.partition(":")
+    return getattr(importlib.import_module(module), function)(raw_dir)
 
 
 def _rows(path: Path) -> int:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nyc_mobility.settings import Settings
+from nyc_mobility.zones import files as zone_files
 
 FORMAT = 1
 
@@ -52,7 +53,7 @@ def signature(settings: Settings) -> str:
     digest = hashlib.sha256(f"format {FORMAT}\n".encode())
     manifest = manifest_path()
     digest.update(manifest.read_bytes() if manifest.is_file() else b"no manifest")
-    folder = raw.source_dir(settings.raw_dir, raw.zones_source())
+    folder = raw.source_dir(settings.raw_dir, zone_files.zones_source())
     for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
         if path.is_file() and raw.is_landed(path):
             stat = path.stat()

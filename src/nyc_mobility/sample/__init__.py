@@ -21,6 +21,7 @@ from nyc_mobility.months import month_range
 from nyc_mobility.sample.context import SampleMonth
 from nyc_mobility.settings import SAMPLE_END, SAMPLE_SCALE, SAMPLE_START
 from nyc_mobility.sources import RawSource
+from nyc_mobility.zones import files as zone_files
 
 DEFAULT_START, DEFAULT_END, DEFAULT_SCALE = SAMPLE_START, SAMPLE_END, SAMPLE_SCALE
 DEFAULT_SEED = 42
@@ -149,9 +150,9 @@ def land_zones(raw_dir: Path) -> list[Path]:
     from nyc_mobility.sample.zones import write_zone_lookup
 
     with tempfile.TemporaryDirectory(prefix="nyc-mobility-sample-") as tmp:
-        lookup = write_zone_lookup(Path(tmp) / raw.zone_lookup_path(raw_dir).name)
+        lookup = write_zone_lookup(Path(tmp) / zone_files.zone_lookup_path(raw_dir).name)
         shapes = write_taxi_zones_zip(Path(tmp) / "taxi_zones.zip")
-        return [raw.land_zone_lookup(lookup, raw_dir), raw.land_zone_shapes(shapes, raw_dir)]
+        return [zone_files.land_zone_lookup(lookup, raw_dir), zone_files.land_zone_shapes(shapes, raw_dir)]
 
 
 PLAN = ".sample-plan.json"
@@ -192,7 +193,7 @@ def generate(
     months = month_range(start, end)
     record_plan(raw_dir, months)
     result = SampleResult(months=months)
-    result.landed[raw.zones_source().name] = land_zones(raw_dir)
+    result.landed[zone_files.zones_source().name] = land_zones(raw_dir)
     for month in months:
         for source in sample_sources(month):
             landed = land_source(

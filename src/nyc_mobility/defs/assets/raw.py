@@ -17,6 +17,7 @@ from nyc_mobility import raw, sources
 from nyc_mobility.defs.partitions import settings_partitions
 from nyc_mobility.settings import Settings
 from nyc_mobility.sources import RawSource
+from nyc_mobility.zones import files as zone_files
 
 
 def asset_key(source: RawSource) -> dg.AssetKey:
@@ -28,7 +29,7 @@ def monthly_keys() -> list[dg.AssetKey]:
 
 
 # The zone shapes, landed with their grid (the dbt source zones.taxi_zone_shapes reads the grid).
-ZONE_SHAPES_KEY = dg.AssetKey(["raw", raw.zones_source().dbt_source, "taxi_zone_shapes"])
+ZONE_SHAPES_KEY = dg.AssetKey(["raw", zone_files.zones_source().dbt_source, "taxi_zone_shapes"])
 
 
 def describe(paths: list[Path], source: RawSource) -> dict[str, Any]:
@@ -123,8 +124,8 @@ def _zones_asset(settings: Settings, source: RawSource) -> dg.AssetsDefinition:
 
     @dg.multi_asset(specs=specs, name=f"raw_{source.name}")
     def raw_zones(context: dg.AssetExecutionContext):
-        lookup = raw.zone_lookup_path(settings.raw_dir)
-        shapes = raw.zone_shapes_path(settings.raw_dir)
+        lookup = zone_files.zone_lookup_path(settings.raw_dir)
+        shapes = zone_files.zone_shapes_path(settings.raw_dir)
         if settings.data_origin == "sample":
             action = "kept (already landed)"
             if not (lookup.exists() and shapes.exists()):
@@ -165,7 +166,7 @@ def _zones_asset(settings: Settings, source: RawSource) -> dg.AssetsDefinition:
 def build_raw_assets(settings: Settings) -> list[dg.AssetsDefinition]:
     partitions = settings_partitions(settings)
     monthly = [_monthly_asset(settings, source, partitions) for source in sources.monthly()]
-    zones = [_zones_asset(settings, raw.zones_source())]
+    zones = [_zones_asset(settings, zone_files.zones_source())]
     return [*monthly, *zones]
 
 
