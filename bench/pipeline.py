@@ -220,8 +220,7 @@ def month_window_build(data_dir: Path, month: str) -> float:
     """``dbt build`` of one month (vars start_month = end_month): the monthly models rebuild and test
     only that month; the dimensions rebuild whole."""
     from nyc_mobility.dbt.args import build_args
-    from nyc_mobility.dbt.project import project_dir
-    from nyc_mobility.defs.assets.dbt import dbt_executable
+    from nyc_mobility.dbt.project import dbt_executable, project_dir
     from nyc_mobility.settings import Settings
 
     settings = Settings(data_dir=data_dir, data_origin="official")

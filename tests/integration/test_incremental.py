@@ -9,8 +9,7 @@ import pytest
 
 from nyc_mobility import raw, sources
 from nyc_mobility.dbt.args import build_args
-from nyc_mobility.dbt.project import dbt_project
-from nyc_mobility.defs.assets.dbt import dbt_executable
+from nyc_mobility.dbt.project import dbt_executable, dbt_project
 from nyc_mobility.sample import generate, write_published
 from nyc_mobility.settings import Settings
 from tests.conftest import RUN_ONCE, build_in_process, query, scalar

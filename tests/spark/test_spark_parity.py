@@ -110,9 +110,8 @@ def _build(settings, tmp: Path, spark, port: int) -> Iterator[Builds]:
     from nyc_mobility import raw, sources
     from nyc_mobility.dbt.args import dbt_vars, vars_arg
     from nyc_mobility.dbt.manifest import monthly_tables
-    from nyc_mobility.dbt.project import project_dir
+    from nyc_mobility.dbt.project import dbt_executable, project_dir
     from nyc_mobility.dbt.spark import export_tables
-    from nyc_mobility.defs.assets.dbt import dbt_executable
     from nyc_mobility.defs.assets.semantic import KPI_KEY
     from nyc_mobility.defs.assets.serving import SNAPSHOT_KEY
     from nyc_mobility.defs.factory import definitions_from_settings
@@ -353,8 +352,7 @@ def test_a_spark_session_without_the_projects_settings_builds_nothing(builds: Bu
     what the SQL relies on (wall-clock timestamps, backslashes kept in literals) and silently change
     the numbers. The project's ``on-run-start`` check stops dbt before anything is built, naming each
     setting. The session here gets wrong values through the server's own ``set:hiveconf:`` keys."""
-    from nyc_mobility.dbt.project import project_dir
-    from nyc_mobility.defs.assets.dbt import dbt_executable
+    from nyc_mobility.dbt.project import dbt_executable, project_dir
 
     wrong = {"spark.sql.parser.escapedStringLiterals": "false", "spark.sql.timestampType": "TIMESTAMP_LTZ"}
     output = {

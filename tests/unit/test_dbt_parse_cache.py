@@ -7,7 +7,7 @@ outlived the checkout that built it)."""
 
 from __future__ import annotations
 
-from nyc_mobility.defs.assets.dbt import PARSE_CACHE, restore_parse_cache, save_parse_cache
+from nyc_mobility.dbt.parse_cache import PARSE_CACHE, restore_parse_cache, save_parse_cache
 from nyc_mobility.settings import Settings
 
 

@@ -30,6 +30,11 @@ def installed_script(name: str) -> str:
     return shutil.which(name) or name
 
 
+def dbt_executable() -> str:
+    """The dbt installed beside this interpreter."""
+    return installed_script("dbt")
+
+
 def packaged_project_dir() -> Path:
     return PACKAGE_DIR / "dbt_project"
 

@@ -1,71 +1,83 @@
-"""Every dbt model as a Dagster asset, grouped by layer, with dbt tests as asset checks."""
+"""Every dbt model as a Dagster asset, grouped by layer, with dbt tests as asset checks.
 
-import hashlib
-import os
+The asset bodies only run dbt: what comes before and after an invocation (the preflight of the raw
+files, the kept parse, the target folder, Spark's requirements) is :mod:`nyc_mobility.dbt.step`'s.
+"""
+
 import shutil
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from nyc_mobility.dbt.args import build_args, invocation_target_path
 from nyc_mobility.dbt.layers import layer_of
-from nyc_mobility.dbt.project import dbt_project, installed_script
+from nyc_mobility.dbt.project import dbt_executable, dbt_project
+from nyc_mobility.dbt.step import finish_step, prepare_step
 from nyc_mobility.defs.partitions import WAREHOUSE_POOL, settings_partitions, window_of_tags
 from nyc_mobility.settings import Settings
 
 
 class NycMobilityTranslator(DagsterDbtTranslator):
-    """Groups assets by layer; sources become ``raw/<source>/<table>`` keys upstream of staging."""
+    """One spec per dbt node: sources become ``raw/<source>/<table>`` keys upstream of staging,
+    every node is grouped by its layer, and a description is the node's own."""
 
-    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        if dbt_resource_props["resource_type"] == "source":
-            return "raw"
-        if dbt_resource_props["resource_type"] == "seed":
-            return "seeds"
-        return layer_of(list(dbt_resource_props["fqn"]))
-
-    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
-        """The model's own description (dagster-dbt would append its raw SQL, Jinja and all)."""
-        return (dbt_resource_props.get("description") or "").strip() or dbt_resource_props["name"]
-
-    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey(["raw", dbt_resource_props["source_name"], dbt_resource_props["name"]])
-        return super().get_asset_key(dbt_resource_props)
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        kind = props["resource_type"]
+        group = {"source": "raw", "seed": "seeds"}.get(kind) or layer_of(list(props["fqn"]))
+        # dagster-dbt would append the node's raw SQL, Jinja and all
+        description = (props.get("description") or "").strip() or props["name"]
+        if kind == "source":
+            return spec.replace_attributes(
+                key=dg.AssetKey(["raw", props["source_name"], props["name"]]),
+                group_name=group,
+                description=description,
+            )
+        return spec.replace_attributes(group_name=group, description=description)
 
 
 def translator() -> NycMobilityTranslator:
     return NycMobilityTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
+class DbtConfig(dg.Config):
+    """Run configuration of the dbt steps (the launchpad, or ``--config`` of ``dagster job execute``)."""
+
+    full_refresh: bool = False
+    """Rebuild the incremental models from scratch (``dbt build --full-refresh``) for the run's months."""
+
+
 # (op name, dbt selector of dbt_project/selectors.yml, monthly?) in build order: the views and
 # dimensions the monthly models read, then everything built month by month (one partitions
 # definition with the raw assets): the trips, the facts, the hourly grid, the quarantine, the summary.
+# Both steps read the raw files (the staging views do), so both run the preflight first.
 DBT_OPS = (
     ("dbt_upstream_assets", "upstream", False),
     ("dbt_monthly_assets", "monthly", True),
 )
 DBT_OP_NAMES = tuple(name for name, *_ in DBT_OPS)
-READS_RAW_FILES = ("dbt_upstream_assets", "dbt_monthly_assets")  # staging views read the files
 
 
-def preflight(settings: Settings, context: dg.AssetExecutionContext) -> None:
-    """Refuse to start dbt when a landed file is unreadable: the warehouse stays as it was."""
-    from nyc_mobility.raw.preflight import RawFilesError, check_raw_files
+@contextmanager
+def known_errors_as_failures() -> Iterator[None]:
+    """A known condition before dbt starts fails the step with its one line (and the bad files), not
+    a traceback."""
+    from nyc_mobility.errors import KnownError
+    from nyc_mobility.raw.preflight import RawFilesError
 
     try:
-        report = check_raw_files(settings.raw_dir)
+        yield
     except RawFilesError as exc:
         raise dg.Failure(
             description=str(exc),
             metadata={"bad_files": dg.MetadataValue.json([str(p) for p in exc.problems])},
         ) from None
-    for warning in report.warnings:
-        context.log.warning(warning)
-    context.log.info(f"{report.checked} raw files readable, with the columns staging needs")
+    except KnownError as exc:
+        raise dg.Failure(description=str(exc)) from None
 
 
 def partition_window(context: dg.AssetExecutionContext) -> tuple[str | None, str | None]:
@@ -73,9 +85,9 @@ def partition_window(context: dg.AssetExecutionContext) -> tuple[str | None, str
     (dbt then builds and tests every month on disk).
 
     A single-run backfill of a range gives its whole window, so three months are one dbt invocation.
-    The unpartitioned steps (staging and dimensions before, the hourly grid and quality after) take
-    the same window from the run's tags: the grid and the summary rebuild those months, and every
-    step's tests of monthly models test those months only (the full-history test job tests all).
+    The unpartitioned step (the staging views and the dimensions the monthly models read) takes the
+    same window from the run's tags, so its tests of monthly models test those months only (the
+    full-history test job tests all).
     """
     if context.assets_def.partitions_def is not None:
         if not (context.has_partition_key or context.has_partition_key_range):
@@ -86,7 +98,7 @@ def partition_window(context: dg.AssetExecutionContext) -> tuple[str | None, str
 
 
 def build_dbt_assets(settings: Settings) -> list[dg.AssetsDefinition]:
-    """The dbt project as three subsettable multi-assets sharing the warehouse pool."""
+    """The dbt project as two subsettable multi-assets sharing the warehouse pool."""
     project = dbt_project()
     partitions = settings_partitions(settings)
     return [
@@ -112,28 +124,24 @@ def _dbt_op(
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run() if partitions is not None else None,
     )
-    def _assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        if name in READS_RAW_FILES:
-            preflight(settings, context)
-        start, end = partition_window(context)
-        settings.dbt_artifacts_dir.mkdir(parents=True, exist_ok=True)
-        settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-        target = invocation_target_path(settings, context.run.run_id, name)
-        restore_parse_cache(settings, target, project.project_dir)
-        export = None
-        if settings.engine == "spark":
-            from nyc_mobility.dbt.spark import missing_requirements
-
-            if problems := missing_requirements():
-                raise dg.Failure(description="engine spark: " + "; ".join(problems))
-            export = target / "spark_export"
-        args = build_args(settings, start_month=start, end_month=end, export_dir=export)
-        invocation = dbt.cli(args, context=context, target_path=target)
-        events = invocation.stream()
-        if export is not None:
-            events = after_spark_step(context, settings, events, export, (start, end))
+    def _assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtConfig):
+        with known_errors_as_failures():
+            step = prepare_step(
+                settings,
+                name,
+                context.run.run_id,
+                partition_window(context),
+                project.project_dir,
+                full_refresh=config.full_refresh,
+            )
+        for warning in step.warnings:
+            context.log.warning(warning)
+        context.log.info(f"{step.files_checked} raw files readable, with the columns staging needs")
+        events = dbt.cli(step.args, context=context, target_path=step.target).stream()
+        if step.export is not None:
+            events = after_spark_step(context, settings, events, step.export, partition_window(context))
         yield from with_row_counts_and_types(context, settings, events)
-        save_parse_cache(settings, target, project.project_dir)
+        finish_step(settings, step, project.project_dir)
 
     return _assets
 
@@ -197,48 +205,6 @@ def with_row_counts_and_types(
         yield with_warehouse_metadata(event, key.path[-1] if key else None, found, schema)
     if failure is not None:
         raise failure
-
-
-PARSE_CACHE = "partial_parse.msgpack"
-
-
-def parse_cache_path(settings: Settings, project_dir: Path) -> Path:
-    """Where the last parse of the project at ``project_dir`` is kept, one file per project location.
-
-    dbt's own check of a kept parse compares its version, vars, profile and project files, not where
-    the project is: a parse made by an install elsewhere (another virtualenv, another Python's
-    site-packages) names the seeds' CSVs by that install's absolute paths, and every seed then fails
-    with "No files found". Keyed by the resolved project directory, such a parse is never reused.
-    """
-    key = hashlib.sha256(str(Path(project_dir).resolve()).encode()).hexdigest()[:16]
-    return settings.dbt_artifacts_dir / f"partial_parse-{key}.msgpack"
-
-
-def restore_parse_cache(settings: Settings, target: Path, project_dir: Path) -> None:
-    """Seed a fresh target folder with the last invocation's parse of this project, so dbt parses
-    only what changed (dbt itself parses everything when its version, the vars, the profile or a
-    project file differ)."""
-    cache = parse_cache_path(settings, project_dir)
-    if cache.is_file():
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(cache, target / PARSE_CACHE)
-
-
-def save_parse_cache(settings: Settings, target: Path, project_dir: Path) -> None:
-    """Keep this invocation's parse for the next one (atomically: readers never see half a file).
-    A cache of an earlier version, not keyed by the project's location, is removed."""
-    fresh = target / PARSE_CACHE
-    if fresh.is_file():
-        cache = parse_cache_path(settings, project_dir)
-        tmp = cache.with_name(f".{cache.name}.tmp")
-        shutil.copy2(fresh, tmp)
-        os.replace(tmp, cache)
-        (settings.dbt_artifacts_dir / PARSE_CACHE).unlink(missing_ok=True)
-
-
-def dbt_executable() -> str:
-    """The dbt installed beside this interpreter."""
-    return installed_script("dbt")
 
 
 def dbt_resource(settings: Settings) -> DbtCliResource:
