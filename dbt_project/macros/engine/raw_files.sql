@@ -15,21 +15,6 @@
     {{ return(source(source_name, table_name)) }}
 {%- endmacro %}
 
-{# The source's node (meta), or none while dbt parses or inside a unit test. #}
-{% macro raw_source_node(source_name, table_name) -%}
-    {%- set node = (graph.get('sources') or {}).get('source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table_name) -%}
-    {{ return(node if execute else none) }}
-{%- endmacro %}
-
-{# The glob and the DuckDB reader (parquet, json, csv) of a source's external_location. #}
-{% macro raw_source_location(node) -%}
-    {%- set location = node.meta.get('external_location') or node.config.meta.get('external_location') -%}
-    {{ return({
-        'pattern': modules.re.search("'([^']*)'", location).group(1),
-        'format': modules.re.search("read_([a-z]+)\\(", location).group(1)
-    }) }}
-{%- endmacro %}
-
 {% macro spark__raw_files(source_name, table_name) -%}
     {%- set relation = source(source_name, table_name) -%}
     {%- set node = raw_source_node(source_name, table_name) -%}

@@ -31,6 +31,7 @@
   table's partitions inside the window, dropped in one statement; insert_overwrite then writes the
   months the window's files hold.
 #}
+
 {% macro spark__delete_month_window() -%}
     {%- set start, end = var('start_month', none), var('end_month', none) -%}
     {%- if is_incremental() and (start is not none or end is not none) -%}
@@ -47,23 +48,4 @@
         alter table {{ this }} drop if exists {% for month in months %}partition (source_month = '{{ month }}'){{ ", " if not loop.last }}{% endfor %}
         {%- endif -%}
     {%- endif -%}
-{%- endmacro %}
-
-{#
-  Rows without a month (the quality summary's "no files landed" rows) are recomputed by every build:
-  forget them first.
-#}
-{% macro delete_rows_without_month() -%}
-    {{ return(adapter.dispatch('delete_rows_without_month', 'nyc_mobility')()) }}
-{%- endmacro %}
-
-{% macro default__delete_rows_without_month() -%}
-    delete from {{ this }} where source_month is null
-{%- endmacro %}
-
-{#- Spark writes a NULL partition value as Hive's default partition. -#}
-{% macro spark__delete_rows_without_month() -%}
-    {%- for row in run_query('show partitions ' ~ this).rows if row[0] == 'source_month=__HIVE_DEFAULT_PARTITION__' -%}
-        alter table {{ this }} drop if exists partition (source_month = '__HIVE_DEFAULT_PARTITION__')
-    {%- endfor -%}
 {%- endmacro %}

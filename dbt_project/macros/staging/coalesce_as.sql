@@ -7,13 +7,3 @@
 {% macro coalesce_as(columns, type) -%}
     coalesce({% for c in columns %}try_cast({{ c }} as {{ type }}){{ ", " if not loop.last }}{% endfor %})
 {%- endmacro %}
-
-{# An integer code published as 1, 1.0 or '1': every spelling through DOUBLE, then INTEGER. #}
-{% macro coalesce_integer(columns) -%}
-    try_cast({{ coalesce_as(columns, 'double') }} as integer)
-{%- endmacro %}
-
-{# A timestamp from any of its spellings, each parsed on its own (see parse_timestamp). #}
-{% macro parse_timestamps(columns) -%}
-    coalesce({% for c in columns %}{{ parse_timestamp(c) }}{{ ", " if not loop.last }}{% endfor %})
-{%- endmacro %}

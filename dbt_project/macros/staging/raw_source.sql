@@ -39,6 +39,7 @@
   source not in it is built empty, with the same warning. Without the var (a dbt user's own run)
   every source is read, and a source without files fails naming its path.
 #}
+
 {% macro spark__raw_source(source_name, table_name) -%}
     {%- set landed = var('landed_sources', none) -%}
     {%- if landed is not none and table_name not in landed -%}

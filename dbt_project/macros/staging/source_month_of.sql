@@ -2,8 +2,3 @@
 {% macro source_month_of(filename_column) -%}
     regexp_extract({{ filename_column }}, 'month=(\d{4}-\d{2})', 1)
 {%- endmacro %}
-
-{# The file name of a landed file's path (after the last / or \). #}
-{% macro file_name_of(path_column) -%}
-    regexp_extract({{ path_column }}, '[^/\\]+$', 0)
-{%- endmacro %}

@@ -33,6 +33,7 @@
 {%- endmacro %}
 
 {# Epoch milliseconds of the earliest and latest instant a New York wall-clock time can be. #}
+
 {% macro _local_instant_ms(ts, which) -%}
     {%- set zone = var('local_timezone') -%}
     {%- set first = local_epoch_ms(ts, zone) -%}
@@ -49,6 +50,7 @@
   The smallest non-negative of the four readings (either instant of each end), else the largest (a
   trip that really ends before it starts), as plain expressions: least/greatest skip NULLs.
 #}
+
 {% macro local_instants_duration_minutes(pickup, dropoff) -%}
     {%- set readings = [
         "(" ~ _local_instant_ms(dropoff, 'earliest') ~ ") - (" ~ _local_instant_ms(pickup, 'latest') ~ ")",

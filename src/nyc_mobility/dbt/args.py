@@ -66,7 +66,7 @@ def build_args(
 ) -> list[str]:
     """``dbt build`` with the project's vars (selection is added by dagster-dbt from the run).
     ``export_dir`` (engine spark): where the run's end writes the relations it built as parquet
-    (macros/engine/export.sql), for the DuckDB warehouse the semantic layer is served from.
+    (macros/engine/export_for_serving.sql), for the DuckDB warehouse the semantic layer is served from.
 
     dbt unit tests check logic on fixed fixtures, not the data: they run in the test suite (and with
     ``dbt test --select test_type:unit``), not in every build, as dbt recommends for production.

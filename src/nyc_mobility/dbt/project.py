@@ -65,6 +65,7 @@ def _manifest_is_stale(directory: Path) -> bool:
         *directory.glob("models/**/*"),
         *directory.glob("seeds/**/*"),
         *directory.glob("macros/**/*"),
+        *directory.glob("tests/**/*"),
     ]
     return any(p.stat().st_mtime > built for p in watched if p.is_file())
 

@@ -9,7 +9,7 @@ the same snapshot either way. Staging views are not exported: they read the raw 
 snapshot's readers are not allowed to.
 
 The Dagster build with ``engine="spark"`` does the same step by step: each dbt step on Spark writes
-the relations it built at its end (``macros/engine/export.sql``; a monthly model the window's
+the relations it built at its end (``macros/engine/export_for_serving.sql``; a monthly model the window's
 months only), and ``load_exports`` replaces those tables, or those months, in the DuckDB warehouse
 that the KPI step and the publisher read, so a month's build moves that month.
 """
@@ -108,7 +108,7 @@ def load_exports(
     monthly: Mapping[str, str],
     window: tuple[str | None, str | None] = (None, None),
 ) -> list[str]:
-    """Load what one dbt step on Spark exported (``macros/engine/export.sql``: a folder of parquet
+    """Load what one dbt step on Spark exported (``macros/engine/export_for_serving.sql``: a folder of parquet
     files per relation it built) into the DuckDB ``warehouse``, in one transaction (a failure leaves
     the warehouse as it was). A monthly table (``monthly``: table -> month column) built for a
     ``window`` has the window's months and its rows without a month replaced, so a step costs its
