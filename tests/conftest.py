@@ -18,16 +18,31 @@ REAL_DATA = Path(os.environ.get("NYC_MOBILITY_REAL_DATA", REPO_ROOT.parent / "sh
 # that the two tox lanes of CI (two cores) take about as long: ``main`` (browser, packaging CLIs, the
 # benchmark smoke run, SQL-heavy builds: real samples, DST/incremental, the bad-input corpus build,
 # idempotency and kill-and-rerun) in py311, and ``dagster`` (the Dagster daemon, schedules and
-# job-execution CLIs from the installed wheel) in py313. NYC_MOBILITY_RUN_ONCE names the groups an
-# env runs (comma-separated; ``0``: none; unset or ``1``: all, as a developer's pytest does).
+# job-execution CLIs from the installed wheel) and ``publisher`` (the reconciliation with the TLC's
+# report, two incremental builds of a copy of the sample) in py313. NYC_MOBILITY_RUN_ONCE names the
+# groups an env runs (comma-separated; ``0``: none; unset or ``1``: all, as a developer's pytest does);
+# a name that is no group fails loudly instead of skipping its tests.
+RUN_ONCE_GROUPS = {"main", "dagster", "publisher"}
+
+
 def runs_once(group: str) -> bool:
     value = os.environ.get("NYC_MOBILITY_RUN_ONCE", "1").strip()
-    return value in ("1", "all") or group in {part.strip() for part in value.split(",")}
+    if value in ("1", "all"):
+        return True
+    named = {part.strip() for part in value.split(",") if part.strip()} - {"0"}
+    if unknown := named - RUN_ONCE_GROUPS:
+        raise pytest.UsageError(
+            f"NYC_MOBILITY_RUN_ONCE names no group {sorted(unknown)}; groups: {sorted(RUN_ONCE_GROUPS)}"
+        )
+    return group in named
 
 
 RUN_ONCE = pytest.mark.skipif(not runs_once("main"), reason="runs in one tox env only (py311)")
 RUN_ONCE_DAGSTER = pytest.mark.skipif(
     not runs_once("dagster"), reason="runs in one tox env only (py313: the Dagster CLIs' group)"
+)
+RUN_ONCE_PUBLISHER = pytest.mark.skipif(
+    not runs_once("publisher"), reason="runs in one tox env only (py313: the publisher reconciliation)"
 )
 
 # Builds whose outcome depends on DuckDB's reading of hostile files, not on Python: once per DuckDB

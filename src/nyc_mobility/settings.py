@@ -110,6 +110,27 @@ class Settings(BaseModel):
     )
     citibike_base_url: str | None = Field(default=None, description="Mirror of the Citi Bike archives.")
     open_meteo_base_url: str | None = Field(default=None, description="Mirror of the Open-Meteo archive API.")
+    tlc_reports_base_url: str | None = Field(
+        default=None, description="Mirror of the TLC's reports folder (data_reports_monthly.csv)."
+    )
+    publisher_tolerance: float = Field(
+        default=0.01,
+        gt=0,
+        lt=1,
+        description=(
+            "How far a month's trips in the landed files (valid + quarantined) may be from the TLC's "
+            "monthly report (trips per day x days) for yellow, green and HVFHV before it is flagged."
+        ),
+    )
+    publisher_fhv_tolerance: float = Field(
+        default=0.10,
+        gt=0,
+        lt=1,
+        description=(
+            "The same for FHV, compared with the sum of the report's Black Car, Livery and Lux Limo "
+            "classes (approximate: the FHV files and the report count bases differently)."
+        ),
+    )
     allow_any_host: bool = Field(
         default=False, description="Allow non-official (and non-HTTPS) download hosts."
     )
@@ -234,7 +255,13 @@ class Settings(BaseModel):
         from nyc_mobility.redaction import host_only, redact_url
 
         values = self.model_dump(mode="json")
-        for name in ("webserver_url", "tlc_base_url", "citibike_base_url", "open_meteo_base_url"):
+        for name in (
+            "webserver_url",
+            "tlc_base_url",
+            "citibike_base_url",
+            "open_meteo_base_url",
+            "tlc_reports_base_url",
+        ):
             if values.get(name):
                 values[name] = redact_url(values[name])
         if self.alert_webhook_url:
@@ -251,6 +278,10 @@ class Settings(BaseModel):
     def warehouse_path(self) -> Path:
         assert self.duckdb_path is not None
         return self.duckdb_path
+
+    def publisher_tolerance_of(self, mode: str) -> float:
+        """The completeness tolerance of ``mode`` against the TLC's report (FHV's is wider)."""
+        return self.publisher_fhv_tolerance if mode == "fhv" else self.publisher_tolerance
 
     @property
     def serving_path(self) -> Path:

@@ -24,8 +24,8 @@ Partitioning = Literal["monthly", "static"]
 #   file         landed unchanged (parquet, JSON) under month=YYYY-MM/
 #   csv_archive  every trip CSV of a zip archive landed as text-typed parquet
 #   zones        the static zone lookup CSV and the shapefile inside a zip
-Landing = Literal["file", "csv_archive", "zones"]
-Host = Literal["tlc", "citibike", "open_meteo"]
+Landing = Literal["file", "csv_archive", "zones", "report"]
+Host = Literal["tlc", "citibike", "open_meteo", "tlc_reports"]
 
 
 class UnknownSourceError(ValueError):
@@ -65,6 +65,9 @@ class RawSource:
     """A TLC-licensed vehicle (taxis, FHV bases, the high-volume for-hire services)."""
     is_metered: bool = False
     """A taxi meter records the fare (yellow and green taxis)."""
+    report_license_classes: tuple[str, ...] = ()
+    """The licence classes of the TLC's monthly report whose trips this source's files hold (the
+    completeness reconciliation sums them); none: the mode is not in the report."""
     timestamp_columns: tuple[str, ...] = ()
     """The trip-start (or observation) timestamp as spelled by each era, newest first."""
     required_columns: tuple[tuple[str, ...], ...] = ()
@@ -130,6 +133,7 @@ _BUILT_IN = (
         mode_label="Yellow taxi",
         operator="NYC TLC medallion taxis",
         is_taxi=True,
+        report_license_classes=("Yellow",),
         is_metered=True,
         # Eras: 2009 (Trip_Pickup_DateTime, Start_Lon...), 2010-2014 (pickup_datetime,
         # pickup_longitude...), 2015-2016-06 (tpep_*, coordinates), 2016-07 on (zone ids).
@@ -159,6 +163,7 @@ _BUILT_IN = (
         mode_label="For-hire vehicle",
         operator="NYC TLC for-hire vehicle bases",
         is_taxi=True,
+        report_license_classes=("FHV - Black Car", "FHV - Livery", "FHV - Lux Limo"),
         # 2015-2016 publish Pickup_date and locationID and no drop-off; 2017 on the drop-off too.
         timestamp_columns=("pickup_datetime", "Pickup_date"),
         required_columns=(
@@ -181,6 +186,7 @@ _BUILT_IN = (
         mode_label="High-volume for-hire",
         operator="Uber, Lyft, Via and Juno (TLC high-volume licences)",
         is_taxi=True,
+        report_license_classes=("FHV - High Volume",),
         timestamp_columns=("pickup_datetime",),
         required_columns=(
             ("hvfhs_license_num",),
@@ -205,6 +211,7 @@ _BUILT_IN = (
         mode_label="Green taxi",
         operator="NYC TLC street-hail liveries (boro taxis)",
         is_taxi=True,
+        report_license_classes=("Green",),
         is_metered=True,
         timestamp_columns=("lpep_pickup_datetime",),
         required_columns=(
@@ -288,6 +295,25 @@ _BUILT_IN = (
         partitioning="static",
         files=("taxi_zone_lookup.csv", "taxi_zones/taxi_zones.shp"),
         check="nyc_mobility.zones.files:zone_problems",
+    ),
+    RawSource(
+        name="tlc_report",
+        description=(
+            "The TLC's own monthly aggregate report (data_reports_monthly.csv): per month and licence "
+            "class the trips, farebox, drivers and vehicles per day, 2010 on. Each landing is kept "
+            "under its download date (the TLC revises earlier months between copies)."
+        ),
+        folder="tlc_reports",
+        dbt_source="tlc_reports",
+        dbt_table="data_reports_monthly",
+        staging_model="stg_tlc_reports__monthly",
+        host="tlc_reports",
+        url_patterns=("{base}/data_reports_monthly.csv",),
+        landing="report",
+        published_format="CSV",
+        landed_suffix=".csv",
+        partitioning="static",
+        files=("data_reports_monthly.csv",),
     ),
 )
 

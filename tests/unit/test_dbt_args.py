@@ -17,6 +17,8 @@ def test_vars_point_dbt_at_the_users_paths(settings, tmp_path):
     assert dbt_vars(settings) == {
         "duckdb_path": str(tmp_path / "w.duckdb"),
         "raw_dir": str(tmp_path / "d" / "raw"),
+        "publisher_tolerance": 0.01,
+        "publisher_fhv_tolerance": 0.10,
     }
 
 

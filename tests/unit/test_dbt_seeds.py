@@ -36,6 +36,15 @@ def test_the_shipped_trip_modes_are_the_registrys():
     assert {r["mode"] for r in rows if r["is_metered"] == "true"} == {"yellow_taxi", "green_taxi"}
 
 
+def test_the_shipped_report_classes_are_the_registrys():
+    out = io.StringIO()
+    seeds.write_report_classes_seed(out)
+    shipped = project_dir() / "seeds" / "tlc_report_license_classes.csv"
+    assert out.getvalue() == shipped.read_text(encoding="utf-8")
+    rows = {r["license_class"]: r["mode"] for r in csv.DictReader(io.StringIO(out.getvalue()))}
+    assert rows["FHV - High Volume"] == "hvfhv" and rows["FHV - Livery"] == "fhv" and len(rows) == 6
+
+
 def test_the_seed_covers_the_calendar_with_a_year_of_margin_and_the_model_knows_its_years():
     variables = yaml.safe_load((project_dir() / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
     assert int(variables["calendar_start"][:4]) - 1 >= seeds.FIRST_YEAR

@@ -30,6 +30,9 @@ def ingest(
     open_meteo_base_url: str = typer.Option(
         None, "--open-meteo-base-url", help="Mirror of the Open-Meteo archive API."
     ),
+    tlc_reports_base_url: str = typer.Option(
+        None, "--tlc-reports-base-url", help="Mirror of the TLC's reports folder (the monthly report)."
+    ),
     allow_any_host: bool = typer.Option(
         False, "--allow-any-host", help="Allow hosts outside the official HTTPS allow-list (mirrors, tests)."
     ),
@@ -63,6 +66,7 @@ def ingest(
             tlc_base_url=tlc_base_url,
             citibike_base_url=citibike_base_url,
             open_meteo_base_url=open_meteo_base_url,
+            tlc_reports_base_url=tlc_reports_base_url,
             allow_any_host=allow_any_host or None,
         )
     )

@@ -95,6 +95,8 @@ def run(
         console.print(f"[red]step failed[/] {step}")
     for error in summary.errors:
         console.print(f"[red]cause[/] {escape(error)}", highlight=False)
+    for line in summary.publisher:
+        console.print(escape(line), highlight=False)
     status = "[green]succeeded[/]" if summary.success else "[red]FAILED[/]"
     console.print(
         f"Run {status}: {len(summary.row_counts)} models, checks {summary.checks_passed} passed / "

@@ -19,6 +19,8 @@ def dbt_vars(
     values: dict[str, Any] = {
         "duckdb_path": str(settings.warehouse_path),
         "raw_dir": str(settings.raw_dir),
+        "publisher_tolerance": settings.publisher_tolerance,
+        "publisher_fhv_tolerance": settings.publisher_fhv_tolerance,
     }
     if settings.engine == "spark":
         values["landed_sources"] = landed_trip_tables(settings.raw_dir)
@@ -35,19 +37,20 @@ def dbt_vars(
 
 
 def landed_trip_tables(raw_dir: Path) -> list[str]:
-    """The dbt source tables of the trip sources with at least one landed file under ``raw_dir``.
+    """The dbt source tables of the trip sources (and the report) with a landed file under ``raw_dir``.
 
     Passed to Spark builds as the var ``landed_sources`` (Spark SQL cannot count a glob's files, so
     macros/staging/raw_source.sql builds the others as empty sources, as DuckDB does by itself).
     """
     from nyc_mobility import sources
 
+    read_if_landed = [*sources.trips(), *(s for s in sources.static() if s.landing == "report")]
     return sorted(
         source.dbt_table
-        for source in sources.trips()
+        for source in read_if_landed
         if any(
             not path.name.startswith(".")
-            for path in Path(raw_dir).glob(f"{source.folder}/month=*/*{source.landed_suffix}")
+            for path in Path(raw_dir).glob(f"{source.folder}/*=*/*{source.landed_suffix}")
         )
     )
 

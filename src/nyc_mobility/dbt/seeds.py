@@ -1,5 +1,5 @@
 """The seeds the package generates and ships: ``us_federal_holidays`` from the ``holidays`` library and
-``trip_modes`` from the source registry (the congestion zone's is :mod:`nyc_mobility.zones.congestion`'s).
+``trip_modes`` and ``tlc_report_license_classes`` from the source registry (the congestion zone's is :mod:`nyc_mobility.zones.congestion`'s).
 
 ``trip_modes`` is ``dim_mode``: every trip mode of the registry (:mod:`nyc_mobility.sources`) with its
 label, operator and groupings, so the labels the metrics show and the report's are one.
@@ -15,6 +15,7 @@ and ships it. A holiday on a weekend is listed twice: on its date, and on the we
 
     python -m nyc_mobility.dbt.seeds us_federal_holidays > dbt_project/seeds/us_federal_holidays.csv
     python -m nyc_mobility.dbt.seeds trip_modes > dbt_project/seeds/trip_modes.csv
+    python -m nyc_mobility.dbt.seeds tlc_report_license_classes > dbt_project/seeds/tlc_report_license_classes.csv
 """
 
 from __future__ import annotations
@@ -69,7 +70,24 @@ def write_modes_seed(out: TextIO) -> None:
     writer.writerows(mode_rows())
 
 
-WRITERS = {"us_federal_holidays": write_seed, "trip_modes": write_modes_seed}
+def report_class_rows() -> list[tuple[str, str]]:
+    """The TLC monthly report's licence classes and the trip mode whose files hold their trips."""
+    from nyc_mobility import sources
+
+    return [(c, s.mode) for s in sources.trips() if s.mode for c in s.report_license_classes]
+
+
+def write_report_classes_seed(out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("license_class", "mode"))
+    writer.writerows(report_class_rows())
+
+
+WRITERS = {
+    "us_federal_holidays": write_seed,
+    "trip_modes": write_modes_seed,
+    "tlc_report_license_classes": write_report_classes_seed,
+}
 
 
 if __name__ == "__main__":

@@ -54,6 +54,7 @@ _ACCEPTED = {
     "csv_archive": (".zip", ".csv", ".csv.gz", ".parquet"),
     "json": (".json",),
     "zones": (".csv", ".zip"),
+    "report": (".csv",),
 }
 
 
@@ -89,6 +90,8 @@ def land_local(
                 f"{path}: a {_kind(path)} file cannot be landed as {record.name} "
                 f"(takes {', '.join(accepted(record))})"
             )
+    if record.landing == "report":
+        return _land_report(raw_dir, paths, record, replace=replace)
     if not record.is_monthly:
         return _land_zones(raw_dir, paths, record)
     if month is None:
@@ -254,6 +257,21 @@ def _land_zones(raw_dir: Path, paths: list[Path], record: RawSource) -> LocalLan
         except formats.InvalidContentError as exc:
             raise raw.RawFileError(f"{path}: {exc}") from None
     return LocalLanding(record.name, None, files, None, [])
+
+
+def _land_report(raw_dir: Path, paths: list[Path], record: RawSource, *, replace: bool) -> LocalLanding:
+    """A copy of the TLC's monthly report, landed under today's date (UTC): the date it was taken
+    here, which a reconciliation names. Today's copy is kept unless ``replace``."""
+    import datetime as dt
+
+    if len(paths) != 1:
+        raise raw.RawFileError(f"{record.name} is one file a copy ({len(paths)} given)")
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    target = raw.report_copy_path(raw_dir, record, today)
+    if target.exists() and not replace:
+        raise raw.RawFileError(f"{target} is already landed today: pass --replace to replace it")
+    landed = raw.land_report(paths[0], raw_dir, record, today)
+    return LocalLanding(record.name, None, [landed], formats.tlc_report(landed)["rows"], [])
 
 
 def _rows(files: list[Path], record: RawSource) -> int | None:

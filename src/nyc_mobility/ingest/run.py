@@ -242,4 +242,24 @@ def _zones(client, raw_dir, downloads_dir, source, month, urls, policy, progress
     return landed
 
 
-_LANDERS = {"file": _single, "csv_archive": _archive, "zones": _zones}
+def _report(client, raw_dir, downloads_dir, source, month, urls, policy, progress) -> Landed:
+    """The TLC's monthly report, downloaded and landed as a copy of today's date (UTC); a copy of
+    today already landed is kept (the TLC revises earlier months between copies: each day's copy is
+    its own)."""
+    import datetime as dt
+
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    (url,) = urls.urls_for(source)
+    target = raw.report_copy_path(raw_dir, source, today)
+    if target.exists():
+        return Landed(
+            source.name, None, url, [target], target.stat().st_size, "", True, formats.tlc_report(target)
+        )
+    # dated, so an earlier day's download is never taken for today's copy
+    dest = Path(downloads_dir) / source.folder / today / source.files[0]
+    result = download(client, url, dest, formats.tlc_report, urls=urls, policy=policy, progress=progress)
+    landed = raw.land_report(result.path, raw_dir, source, today)
+    return _landed(source.name, None, result, [landed])
+
+
+_LANDERS = {"file": _single, "csv_archive": _archive, "zones": _zones, "report": _report}

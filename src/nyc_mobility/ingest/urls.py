@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 TLC_BASE = "https://d37ci6vzurychx.cloudfront.net"
 CITIBIKE_BASE = "https://s3.amazonaws.com/tripdata"
 OPEN_METEO_BASE = "https://archive-api.open-meteo.com"
+TLC_REPORTS_BASE = "https://www.nyc.gov/assets/tlc/downloads/csv"
 OFFICIAL_HOSTS = frozenset(
-    {"d37ci6vzurychx.cloudfront.net", "s3.amazonaws.com", "archive-api.open-meteo.com"}
+    {"d37ci6vzurychx.cloudfront.net", "s3.amazonaws.com", "archive-api.open-meteo.com", "www.nyc.gov"}
 )
 CENTRAL_PARK = (40.7831, -73.9712)
 WEATHER_VARIABLES = (
@@ -49,6 +50,7 @@ class SourceUrls:
     tlc_base: str = TLC_BASE
     citibike_base: str = CITIBIKE_BASE
     open_meteo_base: str = OPEN_METEO_BASE
+    tlc_reports_base: str = TLC_REPORTS_BASE
     allowed_hosts: frozenset[str] = field(default=OFFICIAL_HOSTS)
     enforce_allow_list: bool = True
     allowed_schemes: frozenset[str] = frozenset({"https"})
@@ -71,9 +73,12 @@ class SourceUrls:
         return url
 
     def base(self, source: RawSource) -> str:
-        return {"tlc": self.tlc_base, "citibike": self.citibike_base, "open_meteo": self.open_meteo_base}[
-            source.host
-        ]
+        return {
+            "tlc": self.tlc_base,
+            "citibike": self.citibike_base,
+            "open_meteo": self.open_meteo_base,
+            "tlc_reports": self.tlc_reports_base,
+        }[source.host]
 
     def urls_for(self, source: RawSource, month: str | None = None) -> list[str]:
         """The source's candidate URLs for ``month`` (static sources: ``None``), most specific first.
@@ -126,5 +131,6 @@ def urls_of(settings: Settings) -> SourceUrls:
         tlc_base=(settings.tlc_base_url or default.tlc_base).rstrip("/"),
         citibike_base=(settings.citibike_base_url or default.citibike_base).rstrip("/"),
         open_meteo_base=(settings.open_meteo_base_url or default.open_meteo_base).rstrip("/"),
+        tlc_reports_base=(settings.tlc_reports_base_url or default.tlc_reports_base).rstrip("/"),
         enforce_allow_list=not settings.allow_any_host,
     )

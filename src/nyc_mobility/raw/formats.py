@@ -151,3 +151,33 @@ def shapes_zip(path: Path) -> dict[str, Any]:
         if not any(n.endswith(part) and "__macosx" not in n for n in names):
             raise InvalidContentError(f"the archive holds no {part} (not the taxi zone shapefile)")
     return {"members": len(names)}
+
+
+REPORT_COLUMNS = ("Month/Year", "License Class", "Trips Per Day")
+_REPORT_MAX_BYTES = 50_000_000  # the real file is ~70 KB: anything near this is not the report
+
+
+def tlc_report(path: Path) -> dict[str, Any]:
+    """The TLC's monthly report (``data_reports_monthly.csv``): its header names the month, the
+    licence class and the trips per day, and every row a ``YYYY-MM`` month."""
+    import csv
+    import io
+    import re
+
+    if path.stat().st_size > _REPORT_MAX_BYTES:
+        raise InvalidContentError(
+            f"{path.stat().st_size:,} bytes: not the TLC's monthly report (about 70 KB)"
+        )
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [name.strip() for name in (rows[0] if rows else [])]
+    missing = [name for name in REPORT_COLUMNS if name not in header]
+    if missing:
+        raise InvalidContentError(f"not the TLC's monthly report (no {', '.join(missing)} column)")
+    body = [row for row in rows[1:] if any(cell.strip() for cell in row)]
+    at = header.index("Month/Year")
+    months = [row[at].strip() for row in body if len(row) > at]
+    bad = next((m for m in months if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", m)), None)
+    if not months or bad is not None:
+        raise InvalidContentError(f"not the TLC's monthly report (a month {bad!r}, YYYY-MM expected)")
+    return {"rows": len(body), "first_month": min(months), "last_month": max(months)}

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from nyc_mobility.raw.layout import month_dir, resolve
+from nyc_mobility.raw.layout import month_dir, report_copy_path, resolve
 from nyc_mobility.sources import RawSource
 
 
@@ -286,3 +286,19 @@ def _extract_trip_csvs(
                     )
                 )
     return found
+
+
+def land_report(src: Path, raw_dir: Path, source: RawSource | str, copy_date: str) -> Path:
+    """Land a copy of a report source as published (the TLC's monthly report, checked first) under
+    its download date; an earlier copy of the same day is replaced, other days' copies are kept."""
+    from nyc_mobility.raw import formats
+
+    src = Path(src)
+    try:
+        formats.tlc_report(src)
+    except formats.InvalidContentError as exc:
+        raise RawFileError(f"{src}: {exc}") from exc
+    target = report_copy_path(raw_dir, source, copy_date)
+    with atomic_path(target) as tmp:
+        shutil.copyfile(src, tmp)
+    return target

@@ -47,6 +47,28 @@ def static_file(raw_dir: Path, source: RawSource | str, index: int = 0) -> Path:
     return source_dir(raw_dir, record) / record.files[index]
 
 
+REPORT_COPY = "copy="
+
+
+def report_copy_path(raw_dir: Path, source: RawSource | str, copy_date: str) -> Path:
+    """Where one landed copy of a report source (the TLC's monthly report) lives:
+    ``{raw_dir}/<folder>/copy=YYYY-MM-DD/<file>``: each landing keeps its download date."""
+    import datetime as dt
+
+    record = resolve(source)
+    dt.date.fromisoformat(copy_date)
+    return source_dir(raw_dir, record) / f"{REPORT_COPY}{copy_date}" / record.files[0]
+
+
+def report_copies(raw_dir: Path, source: RawSource | str) -> dict[str, Path]:
+    """The landed copies of a report source by download date (YYYY-MM-DD), oldest first."""
+    record = resolve(source)
+    copies = {}
+    for path in sorted(source_dir(raw_dir, record).glob(f"{REPORT_COPY}*/{record.files[0]}")):
+        copies[path.parent.name.removeprefix(REPORT_COPY)] = path
+    return copies
+
+
 def is_landed(path: Path) -> bool:
     """A landed file, not one being written (hidden temporary names, DuckDB's ``tmp_*.tmp``)."""
     return path.is_file() and not path.name.startswith(".") and path.suffix != ".tmp"
@@ -110,6 +132,9 @@ def missing_sources(raw_dir: Path) -> list[str]:
     """Sources (by name) that have no landed file yet."""
     missing = [name for name, months in landed_months(raw_dir).items() if not months]
     for source in sources.static():
-        if not all((source_dir(raw_dir, source) / f).exists() for f in source.files):
+        if source.landing == "report":
+            if not report_copies(raw_dir, source):
+                missing.append(source.name)
+        elif not all((source_dir(raw_dir, source) / f).exists() for f in source.files):
             missing.append(source.name)
     return missing

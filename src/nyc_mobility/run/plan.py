@@ -35,6 +35,8 @@ class BuildPlan:
     reason: str
     fingerprints: dict[str, str] = field(default_factory=dict)
     signature: str = ""
+    report: str = ""
+    """The landed TLC report copy the build reconciles with (its name, size and time)."""
 
     @property
     def everything(self) -> bool:
@@ -59,6 +61,20 @@ def signature(settings: Settings) -> str:
             stat = path.stat()
             digest.update(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:20]
+
+
+def report_fingerprint(settings: Settings) -> str:
+    """The latest landed copy of the TLC's monthly report ('' when none): a new copy is reconciled
+    by building the latest month again (the reconciliation table covers every month)."""
+    from nyc_mobility import raw, sources
+
+    report = next((s for s in sources.static() if s.landing == "report"), None)
+    copies = raw.report_copies(settings.raw_dir, report) if report is not None else {}
+    if not copies:
+        return ""
+    name, path = max(copies.items())
+    stat = path.stat()
+    return f"{name}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def contiguous(months: list[str]) -> list[tuple[str, str]]:
@@ -110,6 +126,7 @@ def plan(settings: Settings, buildable: list[str], *, everything: bool = False) 
     seen = {month: fingerprint for month, (fingerprint, _) in month_fingerprints(settings.raw_dir).items()}
     current = {month: seen[month] for month in buildable if month in seen}
     sign = signature(settings)
+    report = report_fingerprint(settings)
     state = _recorded(settings)
     why = None
     if everything:
@@ -120,19 +137,26 @@ def plan(settings: Settings, buildable: list[str], *, everything: bool = False) 
         why = "every month (the dbt project or the zone files changed since the last build)"
     if why is not None:
         months = sorted(buildable)
-        return BuildPlan(bridged(months, set(seen)), months, why, current, sign)
+        return BuildPlan(bridged(months, set(seen)), months, why, current, sign, report)
     recorded: dict[str, str] = state["months"]
     changed = [m for m in buildable if recorded.get(m) != current.get(m)]
     gone = [m for m in recorded if m not in current]  # no trip file left: its rows are deleted
     months = sorted(set(changed) | set(gone))
+    if not months and report != state.get("report", "") and buildable:
+        latest = max(buildable)
+        reason = (
+            f"the TLC's monthly report changed since the last build: {latest} is built again, which "
+            "reconciles every month with it"
+        )
+        return BuildPlan([(latest, latest)], [latest], reason, current, sign, report)
     if not months:
         reason = "nothing changed since the last build: no month built (--all builds every month)"
-        return BuildPlan([], [], reason, current, sign)
+        return BuildPlan([], [], reason, current, sign, report)
     described = ", ".join(months[:6]) + (f" and {len(months) - 6} more" if len(months) > 6 else "")
     reason = f"the months changed since the last build: {described}" + (
         f" (gone from disk: {', '.join(gone)})" if gone else ""
     )
-    return BuildPlan(bridged(months, set(seen)), months, reason, current, sign)
+    return BuildPlan(bridged(months, set(seen)), months, reason, current, sign, report)
 
 
 def record(settings: Settings, built: BuildPlan) -> None:
@@ -146,5 +170,9 @@ def record(settings: Settings, built: BuildPlan) -> None:
             months.pop(month, None)  # gone from disk, and now from the warehouse
     path = state_path(settings)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"signature": built.signature, "months": months}, indent=1, sort_keys=True))
+    tmp.write_text(
+        json.dumps(
+            {"signature": built.signature, "report": built.report, "months": months}, indent=1, sort_keys=True
+        )
+    )
     os.replace(tmp, path)

@@ -20,7 +20,7 @@ import dagster as dg
 from nyc_mobility.dbt.manifest import model_names
 from nyc_mobility.errors import KnownError, root_cause
 from nyc_mobility.run.materialize import materialize
-from nyc_mobility.run.summary import BuildSummary, CheckOutcome, row_counts
+from nyc_mobility.run.summary import BuildSummary, CheckOutcome, publisher_lines, row_counts
 from nyc_mobility.settings import Settings
 
 
@@ -196,4 +196,5 @@ def run_all(
         errors=errors,
     )
     summary.row_counts = row_counts(settings.warehouse_path, model_names())
+    summary.publisher = publisher_lines(settings.warehouse_path)
     return summary

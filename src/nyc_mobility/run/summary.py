@@ -23,6 +23,8 @@ class BuildSummary:
     failed_steps: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    publisher: list[str] = field(default_factory=list)
+    """Completeness against the TLC's monthly report: one line, and each month outside tolerance."""
 
     @property
     def checks_passed(self) -> int:
@@ -50,3 +52,47 @@ def row_counts(duckdb_path: Path, models: list[str]) -> dict[str, int]:
         }
     finally:
         con.close()
+
+
+RECONCILIATION = "qa_trips__publisher_reconciliation"
+
+
+def publisher_lines(duckdb_path: Path) -> list[str]:
+    """The run summary's lines on completeness against the TLC's own report (read-only): how many
+    mode-months are within the tolerance, and each one outside it with both counts."""
+    import duckdb
+
+    if not Path(duckdb_path).exists():
+        return []
+    con = duckdb.connect(str(duckdb_path), read_only=True, config={"autoinstall_known_extensions": False})
+    try:
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        if RECONCILIATION not in tables:
+            return []
+        rows = con.execute(
+            f"""select mode, source_month, our_trips, publisher_trips, trip_ratio, tolerance,
+                       is_within_tolerance, cast(report_copy_date as varchar)
+                from {RECONCILIATION} order by source_month, mode"""
+        ).fetchall()
+    finally:
+        con.close()
+    if not rows:
+        return []
+    compared = [r for r in rows if r[6] is not None]
+    if not compared:
+        return [
+            f"publisher report: none landed for {len(rows)} mode-month(s); reconcile with the TLC's own "
+            "totals by landing it (nyc-mobility ingest --sources tlc_report)"
+        ]
+    outside = [r for r in compared if not r[6]]
+    copies = sorted({r[7] for r in compared if r[7]})
+    lines = [
+        f"publisher report (copy of {', '.join(copies)}): {len(compared) - len(outside)} of {len(compared)} "
+        f"mode-month(s) within tolerance; {len(rows) - len(compared)} without a report figure"
+    ]
+    lines += [
+        f"  outside tolerance: {mode} {month}: {ours:,} records landed vs {theirs:,} in the TLC's report "
+        f"(ratio {ratio:.4f}, tolerance ±{tolerance:.0%})"
+        for mode, month, ours, theirs, ratio, tolerance, _within, _copy in outside
+    ]
+    return lines

@@ -1,7 +1,10 @@
 """How many trips start in each local hour: daily profiles, weekly and seasonal cycles, weather.
 
-Volumes at ``scale=1.0`` are real monthly volumes (about 3 M yellow, 50 k green, 1.5 M FHV, 20 M
-high-volume for-hire and 3.5 M Citi Bike trips); the demo uses a small fraction of them.
+Volumes at ``scale=1.0`` are real monthly volumes: each TLC mode's trips of the month as the TLC's
+own monthly report states them (:mod:`nyc_mobility.sample.volumes`; about 3.8 M yellow, 56 k green,
+1.7 M FHV and 20 M high-volume for-hire trips in 2024-10), spread over the month's hours by the
+profiles and the weather; Citi Bike (not in the report) about 3.5 M a month before its seasonal
+cycle. The demo uses a small fraction of them.
 """
 
 from __future__ import annotations
@@ -17,13 +20,8 @@ from nyc_mobility.sample.weather import HourlyWeather
 
 NEW_YORK = ZoneInfo("America/New_York")
 UTC = dt.timezone.utc
-MONTHLY_VOLUME = {
-    "yellow_taxi": 3_000_000,
-    "green_taxi": 50_000,
-    "fhv": 1_500_000,
-    "hvfhv": 20_000_000,
-    "citibike": 3_500_000,
-}
+# Citi Bike's volume before its seasonal cycle (the TLC modes' come from the report, sample.volumes).
+CITIBIKE_MONTHLY_VOLUME = 3_500_000
 # Green taxis keep the street-hail rhythm of yellow ones; the app-dispatched services that of FHV.
 _PROFILE_OF = {"green_taxi": "yellow_taxi", "hvfhv": "fhv"}
 # More taxi and for-hire demand in a wet hour (published research: about +5 % taxi, +19 % Lyft,
@@ -247,7 +245,6 @@ def hourly_counts(
 ) -> np.ndarray:
     """Poisson trip counts for each local hour of the month (``share`` of the mode's volume, e.g.
     one company's, with its own response to rain)."""
-    n = len(hours.starts)
     weekend = np.array([h.weekday() >= 5 for h in hours.starts])
     hour_of_day = np.array([h.hour for h in hours.starts])
     shape = _PROFILE_OF.get(mode, mode)
@@ -257,10 +254,24 @@ def hourly_counts(
         np.array(_WEEKDAY[shape])[hour_of_day] * _WEEKDAY_LEVEL[shape],
     )
     profile = profile / profile.mean()
-    season = _BIKE_SEASON[hours.starts[0].month - 1] if mode == "citibike" else 1.0
-    rate = MONTHLY_VOLUME[mode] * share * scale / n * profile * season
-    rate = rate * weather_factor(mode, hours.temperature, hours.precipitation, rain_lift)
-    return rng.poisson(rate)
+    weights = profile * weather_factor(mode, hours.temperature, hours.precipitation, rain_lift)
+    return rng.poisson(expected_counts(mode, hours, scale, weights, share=share))
+
+
+def expected_counts(
+    mode: str, hours: MonthHours, scale: float, weights: np.ndarray, *, share: float = 1.0
+) -> np.ndarray:
+    """The expected trips of each hour: a TLC mode's month holds the report's trips (x ``scale`` x
+    ``share``), spread by ``weights`` (profile and weather: rain moves trips into wet hours); Citi
+    Bike's follows its seasonal cycle."""
+    from nyc_mobility.sample.volumes import monthly_trips
+
+    first = hours.starts[0]
+    trips = monthly_trips(mode, f"{first.year:04d}-{first.month:02d}")
+    if trips is None:
+        season = _BIKE_SEASON[first.month - 1] if mode == "citibike" else 1.0
+        return CITIBIKE_MONTHLY_VOLUME * share * scale * season * weights / len(weights)
+    return trips * share * scale * weights / weights.sum()
 
 
 def trip_starts(

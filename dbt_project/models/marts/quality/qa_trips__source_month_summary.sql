@@ -16,7 +16,13 @@ with published as (
 ),
 
 valid as (
-    select mode, source_month, count(*) as valid_rows
+    select
+        mode,
+        source_month,
+        count(*) as valid_rows,
+        avg(trip_duration_minutes) as avg_trip_minutes,
+        sum(case when is_shared_match then 1 else 0 end) as shared_match_trips,
+        sum(total_amount - coalesce(tip_amount, 0)) as fares_without_tips
     from {{ ref('fct_trips') }}
     where {{ month_window_filter('source_month') }}
     group by 1, 2
@@ -47,6 +53,9 @@ select
     coalesce(q.quarantined_rows, 0) as quarantined_rows,
     coalesce(q.quarantined_rows, 0) / p.raw_rows as rejection_rate,
     {{ counts_map_json('q.rows_by_reason') }} as rows_by_reason,
+    v.avg_trip_minutes,
+    v.shared_match_trips,
+    v.fares_without_tips,
     cast(null as string) as note
 from published as p
 left join valid as v using (mode, source_month)
@@ -64,6 +73,9 @@ select
     0 as quarantined_rows,
     cast(null as double) as rejection_rate,
     '{}' as rows_by_reason,
+    cast(null as double) as avg_trip_minutes,
+    cast(null as bigint) as shared_match_trips,
+    cast(null as double) as fares_without_tips,
     'no files landed for this source: built as an empty source' as note
 from {{ ref('dim_mode') }} as m
 where m.mode not in (select mode from published)

@@ -78,9 +78,67 @@ def land_month(settings: Settings, source: RawSource, month: str) -> tuple[list[
     return sorted(landed.files), "already present" if landed.skipped else "downloaded"
 
 
+PUBLISHER_CHECK = "matches_the_publishers_report"
+
+
+def publisher_check(settings: Settings, source: RawSource, per_month: dict[str, dict[str, Any]]):
+    """The landed months' records beside the TLC's own monthly report (warn outside the tolerance,
+    naming the month, the mode, our count, theirs and the report copy's date)."""
+    from nyc_mobility.raw.publisher import Reconciled, publisher_trips
+
+    assert source.mode is not None
+    tolerance = settings.publisher_tolerance_of(source.mode)
+    compared, missing = [], []
+    for month, info in sorted(per_month.items()):
+        figure = publisher_trips(settings.raw_dir, source.mode, month)
+        if figure is None:
+            missing.append(month)
+        else:
+            compared.append(Reconciled(int(info.get("rows", 0)), figure, tolerance))
+    outside = [c for c in compared if not c.within]
+    lines = [c.describe() for c in (outside or compared)]
+    if missing:
+        lines.append(
+            f"{source.mode} {', '.join(missing)}: no figure in a landed copy of the TLC's monthly report "
+            "(nyc-mobility ingest --sources tlc_report, or nyc-mobility land --source tlc_report FILE)"
+        )
+    return dg.AssetCheckResult(
+        check_name=PUBLISHER_CHECK,
+        passed=not outside and not missing,
+        severity=dg.AssetCheckSeverity.WARN,
+        description="; ".join(lines)[:2000],
+        metadata={
+            "months": dg.MetadataValue.json(
+                {
+                    c.publisher.month: {
+                        "ours": c.ours,
+                        "publisher": c.publisher.trips,
+                        "ratio": round(c.ratio, 6),
+                        "report_copy": c.publisher.copy_date,
+                    }
+                    for c in compared
+                }
+            ),
+            "outside_tolerance": len(outside),
+            "without_report_figure": len(missing),
+        },
+    )
+
+
 def _monthly_asset(
     settings: Settings, source: RawSource, partitions: dg.PartitionsDefinition
 ) -> dg.AssetsDefinition:
+    # the sample has no publisher report: its months are checked against none
+    checked = bool(source.report_license_classes) and settings.data_origin != "sample"
+    specs = [
+        dg.AssetCheckSpec(
+            PUBLISHER_CHECK,
+            asset=asset_key(source),
+            description="The month's landed records against the TLC's own monthly report (warns outside "
+            "the tolerance of settings publisher_tolerance / publisher_fhv_tolerance).",
+        )
+    ]
+
     @dg.asset(
         key=asset_key(source),
         partitions_def=partitions,
@@ -88,6 +146,7 @@ def _monthly_asset(
         description=source.description,
         kinds={"file"},
         backfill_policy=dg.BackfillPolicy.single_run(),
+        check_specs=specs if checked else None,
     )
     def _raw_month(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         per_month = {}
@@ -103,9 +162,36 @@ def _monthly_asset(
         }
         if only is not None:
             metadata.update({k: v for k, v in only.items() if k != "action"} | {"action": only["action"]})
-        return dg.MaterializeResult(metadata=metadata)
+        checks = [publisher_check(settings, source, per_month)] if checked else None
+        return dg.MaterializeResult(metadata=metadata, check_results=checks)
 
     return _raw_month
+
+
+def _report_asset(settings: Settings, source: RawSource) -> dg.AssetsDefinition:
+    @dg.asset(key=asset_key(source), group_name="raw", kinds={"file"}, description=source.description)
+    def _raw_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        """Today's copy of the TLC's monthly report, downloaded (``land`` takes one a user has)."""
+        from nyc_mobility.ingest.run import ingest
+        from nyc_mobility.ingest.urls import urls_of
+        from nyc_mobility.raw import formats
+
+        if settings.data_origin != "official":
+            raise dg.Failure(
+                description=f"the TLC's monthly report is downloaded with data_origin official (this is "
+                f"{settings.data_origin}): land a copy with nyc-mobility land --source {source.name} FILE"
+            )
+        report = ingest(
+            settings.raw_dir, settings.data_dir / "downloads", [], [source.name], urls=urls_of(settings)
+        )
+        if report.failures:
+            raise dg.Failure(description=report.failures[0].error)
+        (path,) = report.landed[0].files
+        info = formats.tlc_report(path)
+        context.log.info(f"TLC report {info['first_month']}..{info['last_month']} landed at {path}")
+        return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)), **info})
+
+    return _raw_report
 
 
 def _zones_asset(settings: Settings, source: RawSource) -> dg.AssetsDefinition:
@@ -167,9 +253,11 @@ def build_raw_assets(settings: Settings) -> list[dg.AssetsDefinition]:
     partitions = settings_partitions(settings)
     monthly = [_monthly_asset(settings, source, partitions) for source in sources.monthly()]
     zones = [_zones_asset(settings, zone_files.zones_source())]
-    return [*monthly, *zones]
+    reports = [_report_asset(settings, s) for s in sources.static() if s.landing == "report"]
+    return [*monthly, *zones, *reports]
 
 
 def static_keys() -> list[dg.AssetKey]:
-    """The keys of the static raw assets (the zone lookup and shapes)."""
-    return [*(asset_key(source) for source in sources.static()), ZONE_SHAPES_KEY]
+    """The keys of the static raw assets a build lands first (the zone lookup and shapes; the TLC's
+    report is landed on its own, by ``ingest`` or its asset)."""
+    return [asset_key(zone_files.zones_source()), ZONE_SHAPES_KEY]
