@@ -215,6 +215,18 @@ WINDOWED = {
 }
 
 
+# Completeness against the publisher: the reconciliation table, dated on each month's first day.
+PUBLISHER = {
+    "publisher_trips": "sum(publisher_trips)",
+    "publisher_reconciled_records": "sum(our_trips) filter (where publisher_trips is not null)",
+    "publisher_trip_ratio": (
+        "sum(our_trips) filter (where publisher_trips is not null) / nullif(sum(publisher_trips), 0)"
+    ),
+    # no report figure in a month: no verdict (null), not "inside"
+    "publisher_months_outside_tolerance": "sum(case when is_within_tolerance is not null then (not is_within_tolerance)::int end)",
+}
+
+
 def expected_daily(con, metric: str) -> Series:
     """``{day: value}`` for every local day with data, computed by hand."""
     if metric in TRIPS:
@@ -224,6 +236,11 @@ def expected_daily(con, metric: str) -> Series:
         )
     elif metric in HOURLY:
         sql = f"select cast(pickup_hour as date), ({HOURLY[metric]})::double from fct_hourly_mobility group by 1"
+    elif metric in PUBLISHER:
+        sql = (
+            f"select cast(source_month || '-01' as date), ({PUBLISHER[metric]})::double "
+            "from qa_trips__publisher_reconciliation group by 1"
+        )
     else:
         raise KeyError(f"no hand-written SQL for metric {metric!r}")
     return {row[0]: row[1] for row in con.execute(sql).fetchall()}
@@ -245,4 +262,4 @@ def same(actual: float | None, expected: float | None) -> bool:
 
 
 def covered_metrics() -> set[str]:
-    return set(TRIPS) | set(HOURLY) | set(WINDOWED)
+    return set(TRIPS) | set(HOURLY) | set(WINDOWED) | set(PUBLISHER)

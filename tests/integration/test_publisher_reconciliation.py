@@ -95,10 +95,12 @@ def test_the_build_warns_and_the_snapshot_serves_the_reconciliation(reconciled):
     assert served >= 1
 
 
-def test_the_real_copy_stages_with_every_quirk(reconciled, real_data):
+def test_the_real_copy_stages_with_every_quirk(reconciled, real_data, tmp_path):
     from nyc_mobility.run.runner import run_all
 
-    settings, ours, *_ = reconciled
+    reconciled_settings, ours, *_ = reconciled
+    shutil.copytree(reconciled_settings.data_dir, tmp_path / "data", symlinks=True)  # its own copy
+    settings = type(reconciled_settings)(data_dir=tmp_path / "data")
     copy = real_data / "tlc_reports" / "data_reports_monthly_through_2025-03.csv"
     raw.land_report(copy, settings.raw_dir, sources.get("tlc_report"), "2099-01-01")  # the newest copy
     assert run_all(settings).success
@@ -134,3 +136,41 @@ def test_the_real_copy_stages_with_every_quirk(reconciled, real_data):
         assert got[5] == number(row["Trips Per Day Shared"])
         assert got[6] == number(row["Avg Minutes Per Trip"])
     assert yellow == [(ours["yellow"], 122_312 * DAYS)]
+
+
+def test_the_publisher_metrics_equal_the_counts_read_independently(reconciled):
+    from nyc_mobility import metrics
+
+    settings, ours, per_day, _ = reconciled
+    service = metrics.MetricsService(settings.serving_path)
+    try:
+        result = service.query(
+            [
+                "publisher_trips",
+                "publisher_reconciled_records",
+                "publisher_trip_ratio",
+                "publisher_months_outside_tolerance",
+            ],
+            ["metric_time__month", "mode"],
+        )
+    finally:
+        service.close()
+    got = {row[1]: row[2:] for row in result.rows if str(row[0]).startswith(MONTH)}
+    fhv = per_day["FHV - Black Car"] + per_day["FHV - Livery"] + per_day["FHV - Lux Limo"]
+    theirs = {
+        "yellow_taxi": round(per_day["Yellow"] * DAYS),
+        "green_taxi": round(per_day["Green"] * DAYS),
+        "hvfhv": round(per_day["FHV - High Volume"] * DAYS),
+        "fhv": round(fhv * DAYS),
+    }
+    landed = {
+        "yellow_taxi": ours["yellow"],
+        "green_taxi": ours["green"],
+        "hvfhv": ours["hvfhv"],
+        "fhv": ours["fhv"],
+    }
+    assert set(got) == set(theirs)
+    for mode, (publisher, records, ratio, outside) in got.items():
+        assert (publisher, records) == (theirs[mode], landed[mode]), mode
+        assert ratio == pytest.approx(landed[mode] / theirs[mode], rel=1e-12), mode
+        assert outside == (1 if mode == "green_taxi" else 0), mode

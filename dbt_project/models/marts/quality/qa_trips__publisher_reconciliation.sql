@@ -64,6 +64,7 @@ select
     mode || '|' || source_month as reconciliation_id,
     mode,
     source_month,
+    cast(source_month || '-01' as date) as month_start,
     report_copy_date,
     our_trips,
     publisher_trips,
