@@ -124,7 +124,16 @@ def test_the_weather_report_renders_its_charts(browser, sample_build, tmp_path):
 
     output = tmp_path / "weather_impact.html"
     result = CliRunner().invoke(
-        app, ["report", "--database", str(sample_build.settings.serving_path), "--output", str(output)]
+        app,
+        [
+            "report",
+            "--database",
+            str(sample_build.settings.serving_path),
+            "--output",
+            str(output),
+            "--data-dir",
+            str(sample_build.settings.data_dir),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(output.resolve())
@@ -143,6 +152,17 @@ def test_the_weather_report_renders_its_charts(browser, sample_build, tmp_path):
         and "Market share by mode" in body
         and "Rain demand lift by company" in body
     )
+    # the published findings beside the sample's, which says it is synthetic
+    from nyc_mobility import metrics
+
+    service = metrics.MetricsService(sample_build.settings.serving_path)
+    try:
+        uber = dict(service.query(["rain_demand_lift"], ["hourly_mobility__company"]).rows)["Uber"]
+    finally:
+        service.close()
+    table = page.locator("table", has_text="Brodeur").inner_text()
+    assert "yours (synthetic sample)" in table and "+22.0%" in table and f"{uber:+.1%}" in table
+    assert "embedded synthetic sample" in body and "congestion pricing" in body
     page.screenshot(path=str(OUTPUT / "weather_report.png"), full_page=True)
     page.close()
     assert errors == []

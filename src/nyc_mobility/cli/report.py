@@ -27,6 +27,7 @@ def report(
     governed metrics."""
     from nyc_mobility.metrics import MetricQueryError, MetricsService
     from nyc_mobility.metrics.report import write_report
+    from nyc_mobility.raw.manifest import origins
 
     settings = settings_from(data_dir=data_dir)
     service = MetricsService(database if database is not None else settings.serving_path)
@@ -35,6 +36,7 @@ def report(
             service,
             output if output is not None else settings.report_path,
             months if months is not None else settings.report_months,
+            synthetic="sample" in origins(settings.raw_dir),  # the sample's landings say so
         )
     except (MetricQueryError, FileNotFoundError) as error:
         typer.echo(f"Error: {error}", err=True)

@@ -243,10 +243,13 @@ def headline_table(service: MetricsService, window: Window = Window()) -> str:
     return f"<table><thead><tr><th>metric</th><th>name</th><th>value</th></tr></thead><tbody>{rows}</tbody></table>"
 
 
-def render(service: MetricsService, months: int = 12) -> str:
+def render(service: MetricsService, months: int = 12, *, synthetic: bool = False) -> str:
     """The whole report over the latest ``months`` months with trips, as one HTML document
-    (plotly.js inlined once)."""
+    (plotly.js inlined once); ``synthetic``: the data is the embedded sample, and says so."""
+    from nyc_mobility.metrics.findings import congestion_findings, findings_html, rain_findings
+
     window = report_window(service, months)
+    published = congestion_findings(service) + rain_findings(service, window.bounds)
     period = f"{window.start:%Y-%m-%d} to {window.end:%Y-%m-%d}" if window.start else "no data"
     sections = []
     for index, chart in enumerate(charts(service, window)):
@@ -269,18 +272,20 @@ from the governed metrics of the serving snapshot.
 Generated {generated} by nyc-mobility.</p>
 <h2>Headline metrics</h2>
 {headline_table(service, window)}
+<h2>Published findings beside yours</h2>
+{findings_html(published, synthetic=synthetic)}
 {"".join(sections)}
 </body></html>
 """
 
 
-def write_report(service: MetricsService, output: Path, months: int = 12) -> Path:
+def write_report(service: MetricsService, output: Path, months: int = 12, *, synthetic: bool = False) -> Path:
     """Render the latest ``months`` months and write atomically (a reader never sees half a report;
     two writers never share a temporary file)."""
     from nyc_mobility.raw import atomic_path
 
     output = Path(output)
-    page = render(service, months)
+    page = render(service, months, synthetic=synthetic)
     with atomic_path(output) as tmp:
         tmp.write_text(page, encoding="utf-8")
         tmp.chmod(0o644)

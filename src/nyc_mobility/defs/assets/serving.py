@@ -76,10 +76,12 @@ def build_serving_assets(settings: Settings, dbt_leaves: list[dg.AssetKey]) -> l
     def weather_impact_report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         from nyc_mobility.metrics import MetricsService
         from nyc_mobility.metrics.report import write_report
+        from nyc_mobility.raw.manifest import origins
 
         service = MetricsService(settings.serving_path)
         try:
-            path = write_report(service, settings.report_path, settings.report_months)
+            synthetic = "sample" in origins(settings.raw_dir)
+            path = write_report(service, settings.report_path, settings.report_months, synthetic=synthetic)
         finally:
             service.close()
         context.log.info(f"wrote {path}")
