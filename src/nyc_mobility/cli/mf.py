@@ -30,8 +30,13 @@ def mf_environment(project_dir: Path, serving_path: Path, log_dir: Path) -> dict
 
 def checked_args(args: list[str]) -> list[str]:
     """mf's arguments with every ``--where`` filter parsed and re-rendered (or refused)."""
-    from nyc_mobility.metrics.filters import safe_filter
+    from nyc_mobility.metrics.filters import MAX_FILTERS, UnsafeFilterError, safe_filter
 
+    count = sum(a == "--where" or a.startswith("--where=") for a in args)
+    if count > MAX_FILTERS:
+        raise UnsafeFilterError(
+            f"{count} filters: at most {MAX_FILTERS} in one query (combine them with AND)"
+        )
     out: list[str] = []
     expect_filter = False
     for arg in args:

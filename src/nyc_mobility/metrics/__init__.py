@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from nyc_mobility.metrics.catalog import CATEGORIES, CATEGORY_LABELS, MetricInfo, headline_metrics
 from nyc_mobility.metrics.catalog import metrics as _catalog
 from nyc_mobility.metrics.engine import MetricQueryError, time_window_filter
-from nyc_mobility.metrics.filters import UnsafeFilterError, safe_filter
+from nyc_mobility.metrics.filters import UnsafeFilterError, safe_filters
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -104,6 +104,10 @@ def _names(value: str | Sequence[str] | None) -> list[str]:
         return []
     if isinstance(value, str):
         return [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise MetricQueryError(
+            f"names are a text ('trips,avg_speed_kmh') or a list of texts, not {value!r}"[:200]
+        )
     return list(value)
 
 
@@ -143,10 +147,10 @@ class MetricsService:
                 raise MetricQueryError(f"{name!r} is not a metric or group-by name (letters, digits, '_')")
         if not names:
             raise MetricQueryError("name at least one metric")
-        if limit is not None and limit < 0:
-            raise MetricQueryError("limit must be zero or more")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+            raise MetricQueryError(f"limit must be a whole number, zero or more, not {limit!r}")
         # Untrusted text is never SQL: each filter is parsed and re-rendered (or refused).
-        filters = [safe_filter(w) for w in ([where] if isinstance(where, str) else list(where or []))]
+        filters = safe_filters(where)
         window = time_window_filter(start, end)
         return {
             "metric_names": names,
