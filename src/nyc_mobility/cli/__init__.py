@@ -27,7 +27,9 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
             message = explain(exc)
             if message is None:
                 raise
-            typer.echo(f"Error: {message}", err=True)
+            from nyc_mobility.cli.text import clean
+
+            typer.echo(f"Error: {clean(message)}", err=True)
             raise typer.Exit(code=1) from None
 
     return wrapper

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from nyc_mobility import sources as registry
 from nyc_mobility.cli.options import DataDir, settings_from
+from nyc_mobility.cli.text import shown
 
 
 def ingest(
@@ -104,8 +105,8 @@ def ingest(
         table.add_column(column, justify="right" if column in {"rows", "MB"} else "left")
     for item in report.landed:
         table.add_row(
-            item.source,
-            item.month or "-",
+            shown(item.source),
+            shown(item.month or "-"),
             f"{item.rows:,}" if item.rows is not None else "-",
             f"{item.size / 1e6:.1f}",
             item.sha256[:12],
@@ -113,7 +114,9 @@ def ingest(
         )
     console.print(table)
     for failure in report.failures:
-        console.print(f"[red]failed[/] {failure.source} {failure.month or ''}: {failure.error}")
+        console.print(
+            f"[red]failed[/] {shown(failure.source)} {shown(failure.month or '')}: {shown(failure.error)}"
+        )
     if report.failures:
         raise typer.Exit(code=1)
     console.print("next: `nyc-mobility run` builds the months whose files changed")

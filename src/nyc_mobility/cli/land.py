@@ -10,6 +10,7 @@ from rich.console import Console
 
 from nyc_mobility import sources as registry
 from nyc_mobility.cli.options import DataDir, settings_from
+from nyc_mobility.cli.text import shown
 
 PathsArgument = typer.Argument(..., help="Files to land (parquet, CSV, CSV.GZ, zip, Open-Meteo JSON).")
 
@@ -39,13 +40,13 @@ def land(
     except InvalidMonthError as exc:
         raise typer.BadParameter(str(exc)) from exc
     except raw.RawFileError as exc:
-        console.print(f"[red]refused[/] {exc}\nnothing was landed", soft_wrap=True)
+        console.print(f"[red]refused[/] {shown(exc)}\nnothing was landed", soft_wrap=True)
         raise typer.Exit(code=1) from None
     where = f"{landed.source} {landed.month}" if landed.month else landed.source
     rows = f", {landed.rows:,} rows" if landed.rows is not None else ""
-    console.print(f"landed {where}: {len(landed.files)} file(s){rows}", soft_wrap=True)
+    console.print(f"landed {shown(where)}: {len(landed.files)} file(s){rows}", soft_wrap=True)
     for path in landed.files:
-        console.print(f"  {path}", soft_wrap=True)
+        console.print(f"  {shown(path)}", soft_wrap=True)
     if landed.replaced:
-        console.print(f"replaced: {', '.join(landed.replaced)}", soft_wrap=True)
+        console.print(f"replaced: {shown(', '.join(landed.replaced))}", soft_wrap=True)
     console.print("next: `nyc-mobility run` builds the months whose files changed")

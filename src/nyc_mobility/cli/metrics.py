@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from nyc_mobility.cli.options import DataDir, settings_from
+from nyc_mobility.cli.text import clean, csv_cell, shown
 
 app = typer.Typer(help="List the governed metrics and query them.", no_args_is_help=True)
 
@@ -104,7 +105,7 @@ def query_command(
             return
         result = service.query(metrics, group_by, **options)
     except (MetricQueryError, FileNotFoundError) as error:
-        typer.echo(f"Error: {error}", err=True)
+        typer.echo(f"Error: {clean(error)}", err=True)
         raise typer.Exit(code=2) from error
     rows = [[_cell(v) for v in row] for row in result.rows]
     if output_format == "json":
@@ -113,14 +114,14 @@ def query_command(
         )
     elif output_format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(result.columns)
-        writer.writerows(rows)
+        writer.writerow([csv_cell(c) for c in result.columns])
+        writer.writerows([csv_cell(v) for v in row] for row in rows)
     else:
         table = Table()
         for column in result.columns:
             table.add_column(column, justify="left" if column in group_by else "right")
         for row in rows:
             table.add_row(
-                *("" if v is None else f"{v:,.4f}" if isinstance(v, float) else str(v) for v in row)
+                *("" if v is None else f"{v:,.4f}" if isinstance(v, float) else shown(v) for v in row)
             )
         Console().print(table)

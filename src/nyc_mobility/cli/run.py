@@ -10,10 +10,10 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from nyc_mobility.cli.options import DataDir, DuckdbPath, Target, settings_from
+from nyc_mobility.cli.text import shown
 
 
 def run(
@@ -78,10 +78,10 @@ def run(
                 everything=everything,
             )
     except KnownError as error:
-        console.print(f"[red]Error:[/] {error}")
+        console.print(f"[red]Error:[/] {shown(error)}")
         raise typer.Exit(code=1) from None
     for note in summary.warnings:
-        console.print(f"[yellow]note[/] {note}")
+        console.print(f"[yellow]note[/] {shown(note)}")
     table = Table(title="Rows per model")
     table.add_column("model")
     table.add_column("rows", justify="right")
@@ -90,13 +90,15 @@ def run(
     console.print(table)
     for check in summary.checks:
         if not check.passed:
-            console.print(f"[red]check failed[/] {check.asset}: {check.name} ({check.severity})")
+            console.print(
+                f"[red]check failed[/] {shown(check.asset)}: {shown(check.name)} ({check.severity})"
+            )
     for step in summary.failed_steps:
-        console.print(f"[red]step failed[/] {step}")
+        console.print(f"[red]step failed[/] {shown(step)}")
     for error in summary.errors:
-        console.print(f"[red]cause[/] {escape(error)}", highlight=False)
+        console.print(f"[red]cause[/] {shown(error)}", highlight=False)
     for line in summary.publisher:
-        console.print(escape(line), highlight=False)
+        console.print(shown(line), highlight=False)
     status = "[green]succeeded[/]" if summary.success else "[red]FAILED[/]"
     console.print(
         f"Run {status}: {len(summary.row_counts)} models, checks {summary.checks_passed} passed / "
