@@ -403,3 +403,45 @@ def test_real_hvfhv_records_are_staged_with_sentinels_flags_and_money_reconciled
         "duplicate_record",
         "dropoff_before_pickup",
     }, reasons
+
+
+def test_a_bike_without_an_end_station_is_unknown_and_no_bike_rides_at_car_speed(real_build, real_data):
+    """Jersey City trips not returned to a station have no end coordinates: their drop-off is unknown
+    (264, missing_coordinates), never "Outside NYC"; and a straight-line speed no bike reaches (real
+    rides at 127 and 139 mph) is quarantined, counted from the published files independently."""
+    db = real_build.warehouse_path
+    csv = f"{real_data}/citibike/JC-202102-citibike-tripdata.csv"
+    no_end = duckdb.sql(
+        f"""select count(*) from read_csv('{csv}', all_varchar=true)
+            where (end_lat is null or end_lng is null) and started_at <= ended_at
+              and start_lat is not null and try_cast(start_lat as double) <> 0"""
+    ).fetchall()[0][0]
+    assert no_end > 0
+    zoned = dict(
+        query(
+            db,
+            """select dropoff_location_id || ':' || dropoff_location_basis, count(*) from int_trips__unioned
+               where mode = 'citibike' and source_month = '2021-02' and end_station_id is null
+                 and invalid_reason is distinct from 'dropoff_before_pickup' group by 1""",
+        )
+    )
+    assert zoned == {"264:missing_coordinates": no_end}
+    fast = duckdb.sql(
+        f"""select count(*) from (
+              select 2 * 6371.0088 * asin(sqrt(
+                  pow(sin(radians(end_lat::double - start_lat::double) / 2), 2)
+                  + cos(radians(start_lat::double)) * cos(radians(end_lat::double))
+                  * pow(sin(radians(end_lng::double - start_lng::double) / 2), 2))) as km,
+                  epoch(ended_at::timestamp - started_at::timestamp) / 3600 as hours
+              from read_csv('{csv}', all_varchar=true)
+              where start_lat::double <> 0 and end_lat::double <> 0 and km <= 100)
+            where hours > 0 and km / hours > 60"""
+    ).fetchall()[0][0]
+    assert fast > 0
+    assert (
+        scalar(
+            db,
+            "select count(*) from stg_citibike__trips where source_month = '2021-02' and invalid_reason = 'impossible_speed'",
+        )
+        == fast
+    )

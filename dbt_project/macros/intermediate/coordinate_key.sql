@@ -8,6 +8,9 @@
 #}
 {% macro coordinate_key(column) -%}
     case
+        {#- a null is no place: without this first branch every comparison below is null and the
+            else gave it the key beyond the lattice (a bike without an end station in zone 265) #}
+        when {{ column }} is null then null
         when isnan({{ column }}) or abs({{ column }}) = cast('Infinity' as double) then null
         when {{ column }} between -1000 and 1000 then cast(round({{ column }} * 10000) as integer)
         when {{ column }} < 0 then -10000001

@@ -82,11 +82,16 @@ citibike_zoned as (
         b.started_at as pickup_at,
         b.ended_at as dropoff_at,
         sz.location_id as pickup_location_id,
-        ez.location_id as dropoff_location_id,
+        -- no end coordinates (a bike not returned to a station): unknown, as a taxi's missing location
+        case when {{ no_coordinates('b.end_lat', 'b.end_lng') }} then 264 else ez.location_id end
+            as dropoff_location_id,
         case when sz.location_id = 265 then 'outside_zones' when sz.location_id is not null then 'coordinates' end
             as pickup_location_basis,
-        case when ez.location_id = 265 then 'outside_zones' when ez.location_id is not null then 'coordinates' end
-            as dropoff_location_basis
+        case
+            when {{ no_coordinates('b.end_lat', 'b.end_lng') }} then 'missing_coordinates'
+            when ez.location_id = 265 then 'outside_zones'
+            when ez.location_id is not null then 'coordinates'
+        end as dropoff_location_basis
     from {{ ref('stg_citibike__trips') }} as b
     left join {{ ref('int_citibike__station_zones') }} as sz
         on sz.source_month = b.source_month

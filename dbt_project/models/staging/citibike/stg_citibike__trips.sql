@@ -72,6 +72,9 @@ select
         when start_lat is null or start_lng is null or start_lat = 0 or start_lng = 0
             then 'missing_location'
         when trip_distance_km > {{ var('max_bike_km') }} then 'invalid_distance'
+        {#- straight-line distance over the duration: a ride is at least this fast -#}
+        when trip_distance_km / (trip_duration_minutes / cast(60 as double)) > {{ var('max_bike_kmh') }}
+            then 'impossible_speed'
         when member_type is null then 'unknown_member_type'
         {{ duplicate_record_rule([
             'ride_id', 'bike_id', 'started_at', 'ended_at', 'start_station_id', 'end_station_id',
