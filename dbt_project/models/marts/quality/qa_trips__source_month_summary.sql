@@ -20,9 +20,10 @@ valid as (
         mode,
         source_month,
         count(*) as valid_rows,
-        avg(trip_duration_minutes) as avg_trip_minutes,
+        -- exact sums: the same figures on every engine and in every row order
+        {{ exact_sum('trip_duration_minutes') }} / nullif(count(trip_duration_minutes), 0) as avg_trip_minutes,
         sum(case when is_shared_match then 1 else 0 end) as shared_match_trips,
-        sum(total_amount - coalesce(tip_amount, 0)) as fares_without_tips
+        {{ exact_sum('total_amount - coalesce(tip_amount, 0)') }} as fares_without_tips
     from {{ ref('fct_trips') }}
     where {{ month_window_filter('source_month') }}
     group by 1, 2
