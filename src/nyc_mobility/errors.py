@@ -57,8 +57,32 @@ def explain(exc: BaseException, *, warehouse: Path | None = None, snapshot: Path
     return explain_text(str(exc), warehouse=warehouse, snapshot=snapshot)
 
 
+_LOCK = re.compile(
+    r'could not set lock on file "(?P<file>[^"]+)"(?:.*?conflicting lock is held in (?P<program>.*?) \(PID (?P<pid>\d+)\))?',
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def held_by_another(text: str) -> str | None:
+    """DuckDB's refusal to open a file another process writes, as one line (None: not that error).
+
+    Told by DuckDB's own wording of a held lock, not by the word "lock" anywhere (a damaged file's
+    message can hold "block")."""
+    found = _LOCK.search(text)
+    if found is None:
+        return None
+    holder = f"process {found['pid']} ({found['program']})" if found["pid"] else "another process"
+    return (
+        f"{found['file']} is in use by {holder}: wait for it to finish (readers query the serving "
+        "snapshot, which a build never holds)"
+    )
+
+
 def explain_text(text: str, *, warehouse: Path | None = None, snapshot: Path | None = None) -> str | None:
     """The same for an error known only by its message (a failed Dagster step, a dbt log)."""
+    held = held_by_another(text)
+    if held is not None:
+        return held
     lower = text.lower()
     if "no space left on device" in lower:
         return "No space left on device: free space in the data directory and run again"
@@ -76,13 +100,20 @@ def explain_text(text: str, *, warehouse: Path | None = None, snapshot: Path | N
 def damaged_database(text: str, *, warehouse: Path | None, snapshot: Path | None) -> str:
     named = re.search(r'file "([^"]+)"', text)
     in_serving = named is not None and Path(named.group(1)).parent.name == "serving"
-    if (snapshot is not None and str(snapshot) in text) or in_serving:
+    if snapshot is not None or in_serving:
         snapshot = snapshot or Path(named.group(1))
         return (
             f"the serving snapshot {snapshot} is damaged ({_first_line(text)}). It is a copy: "
             "`nyc-mobility run` publishes a fresh one from the warehouse after its build"
         )
-    where = warehouse or (named.group(1) if named else "the warehouse")
+    if warehouse is None and named is not None and Path(named.group(1)).parent.name != "warehouse":
+        # not a file of a data directory: a path a caller gave (--database) that is no DuckDB database
+        return (
+            f"{named.group(1)} is not a DuckDB database nyc-mobility can open ({_first_line(text)}): "
+            "give the serving snapshot (DATA_DIR/serving/nyc_mobility.duckdb), or the warehouse a "
+            "`nyc-mobility run` built"
+        )
+    where = warehouse or (named.group(1) if named else "of the data directory")
     return (
         f"the warehouse {where} is damaged ({_first_line(text)}). Recover with "
         "`nyc-mobility run --rebuild`: the damaged file is moved aside and every month is built again "

@@ -165,6 +165,28 @@ def reader_connection(database: Path, catalog: str) -> duckdb.DuckDBPyConnection
     return con
 
 
+def check_database_file(path: Path) -> None:
+    """``path`` must be a DuckDB database file (its header says so), not a parquet, a CSV or anything
+    else a caller may pass as the database."""
+    with open(path, "rb") as handle:
+        head = handle.read(16)
+    if head[:4] == b"PAR1":
+        raise MetricQueryError(
+            f"{path} is a parquet file, not a DuckDB database: give the serving snapshot "
+            "(DATA_DIR/serving/nyc_mobility.duckdb)"
+        )
+    if head[8:12] != b"DUCK" and Path(path).parent.name == "serving":  # a snapshot the package wrote
+        from nyc_mobility.errors import damaged_database
+
+        raise MetricQueryError(
+            damaged_database("not a valid DuckDB database file", warehouse=None, snapshot=Path(path))
+        )
+    if head[8:12] != b"DUCK":
+        raise MetricQueryError(
+            f"{path} is not a DuckDB database: give the serving snapshot (DATA_DIR/serving/nyc_mobility.duckdb)"
+        )
+
+
 def single_select(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     """Refuse anything but exactly one SELECT statement."""
     import duckdb
@@ -201,13 +223,20 @@ class MetricsEngine:
         self._manifest_key = str(manifest_path) if manifest_path is not None else "shipped"
 
     def _connect(self) -> DuckDbSqlClient:
+        import duckdb
 
         if not self.database.is_file():
             raise FileNotFoundError(
                 f"no warehouse snapshot at {self.database}: build first (nyc-mobility run), "
                 "or pass the path of a built DuckDB file"
             )
-        return DuckDbSqlClient(reader_connection(self.database, self._catalog))
+        check_database_file(self.database)
+        try:
+            return DuckDbSqlClient(reader_connection(self.database, self._catalog))
+        except duckdb.Error as error:
+            from nyc_mobility.errors import explain_text
+
+            raise MetricQueryError(explain_text(str(error)) or str(error).splitlines()[0]) from None
 
     def _engine(self):
         """The MetricFlow engine on the current snapshot, re-attached when it was replaced."""

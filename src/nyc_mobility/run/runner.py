@@ -84,7 +84,7 @@ def check_warehouse(settings: Settings, *, rebuild: bool) -> list[str]:
     """The warehouse must open; with ``rebuild`` a damaged (or any) one is moved aside first."""
     import duckdb
 
-    from nyc_mobility.errors import damaged_database, explain_text
+    from nyc_mobility.errors import damaged_database, explain_text, held_by_another
 
     path = settings.warehouse_path
     if not path.exists():
@@ -100,7 +100,7 @@ def check_warehouse(settings: Settings, *, rebuild: bool) -> list[str]:
         duckdb.connect(str(path), read_only=True, config={"autoinstall_known_extensions": False}).close()
     except duckdb.Error as error:
         text = str(error)
-        if "lock" in text.lower():
+        if held_by_another(text) is not None:  # DuckDB's wording of a held lock, not "block"
             raise RunError(
                 f"the warehouse {path} is in use by another process (a Dagster build?): wait for it"
             ) from None
