@@ -5,11 +5,11 @@
   implausible rather than missing. The same arithmetic on every engine (nyc_mobility.zones.grid.key):
   not round(x, 4), which differs between engines at ties (DuckDB 2 rounds the double's exact value,
   40.75465 -> 40.7546; Spark, by its source, rounds the shortest decimal string: 40.7547).
+  A null is no place and has no key: without the first branch every comparison is null and the
+  `else` gave it the key beyond the lattice (a bike without an end station landed in zone 265).
 #}
 {% macro coordinate_key(column) -%}
     case
-        {#- a null is no place: without this first branch every comparison below is null and the
-            else gave it the key beyond the lattice (a bike without an end station in zone 265) #}
         when {{ column }} is null then null
         when isnan({{ column }}) or abs({{ column }}) = cast('Infinity' as double) then null
         when {{ column }} between -1000 and 1000 then cast(round({{ column }} * 10000) as integer)
