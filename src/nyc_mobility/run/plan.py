@@ -160,7 +160,9 @@ def plan(settings: Settings, buildable: list[str], *, everything: bool = False) 
 
 
 def record(settings: Settings, built: BuildPlan) -> None:
-    """After a successful build: remember the fingerprints of the months it built."""
+    """After a successful build: remember the fingerprints of the months it built, and what every
+    month depends on as the build left it (the build lands the zone files a first sample run lacks:
+    a signature taken before it would make the next run rebuild everything)."""
     state = _recorded(settings) if not built.everything else None
     months = dict(state["months"]) if state else {}
     for month in built.months:
@@ -172,7 +174,9 @@ def record(settings: Settings, built: BuildPlan) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(
         json.dumps(
-            {"signature": built.signature, "report": built.report, "months": months}, indent=1, sort_keys=True
+            {"signature": signature(settings), "report": report_fingerprint(settings), "months": months},
+            indent=1,
+            sort_keys=True,
         )
     )
     os.replace(tmp, path)
