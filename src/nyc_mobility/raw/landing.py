@@ -100,9 +100,10 @@ def land_csv_as_parquet(
 
 def _csv_to_parquet(src: Path, dest: Path) -> None:
     """Every value as text, in RFC 4180 dialect (comma, double quotes). DuckDB's strict reader first
-    (fast); a file it refuses (mixed line endings) is read again by Python's strict ``csv``; what
-    neither can read (a broken quote, bytes that are not UTF-8, a short row) is an error naming the
-    file and the line. Never a silently skipped row. Header names are trimmed (2014 yellow headers
+    (fast); a file it refuses (mixed line endings, blank lines) is read again by Python's strict
+    ``csv``, which passes over blank lines (they hold no record); what neither can read (a broken
+    quote, bytes that are not UTF-8, a short row, a line without an end) is an error naming the file
+    and the line. Never a silently skipped record. Header names are trimmed (2014 yellow headers
     lead with spaces) and empty fields past the header (green 2013-2014 rows end in ``,,``) are
     dropped: they hold nothing."""
     import csv
@@ -112,7 +113,7 @@ def _csv_to_parquet(src: Path, dest: Path) -> None:
     try:
         with src.open(newline="", encoding="utf-8-sig") as handle:
             # 2014 yellow headers lead with spaces (` pickup_datetime`), 2015 green trail (`Trip_type `)
-            header = [name.strip() for name in next(csv.reader(handle, strict=True))]
+            header = [name.strip() for name in next(csv.reader(_bounded_lines(handle, src), strict=True))]
             while header and not header[-1]:  # a trailing comma names no column
                 header.pop()
     except StopIteration:
@@ -142,6 +143,23 @@ def _csv_to_parquet(src: Path, dest: Path) -> None:
     _csv_to_parquet_python(src, dest, header)
 
 
+# A line of a published CSV is a few hundred characters; one without an end in this many is no
+# CSV line (a file without newlines would otherwise be read whole, as its "header").
+MAX_LINE_CHARS = 1 << 20
+
+
+def _bounded_lines(handle, src: Path) -> Iterator[str]:
+    """The lines of ``handle``, each read at most :data:`MAX_LINE_CHARS` at a time."""
+    number = 0
+    while line := handle.readline(MAX_LINE_CHARS):
+        number += 1
+        if len(line) >= MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+            raise RawFileError(
+                f"{src}: not a readable CSV (line {number} runs past {MAX_LINE_CHARS:,} characters without an end)"
+            )
+        yield line
+
+
 def _text_table(rows: list[list[str]], schema):
     import pyarrow as pa
 
@@ -161,11 +179,13 @@ def _csv_to_parquet_python(src: Path, dest: Path, header: list[str]) -> None:
             src.open(newline="", encoding="utf-8-sig") as handle,
             pq.ParquetWriter(dest, schema, compression="zstd") as writer,
         ):
-            reader = csv.reader(handle, strict=True)
+            reader = csv.reader(_bounded_lines(handle, src), strict=True)
             next(reader)
             batch: list[list[str]] = []
             for row in reader:
                 line = reader.line_num
+                if not row:
+                    continue  # a blank line holds no record (2014-2016 green files have one after the header)
                 if len(row) > len(header) and not any(value.strip() for value in row[len(header) :]):
                     row = row[: len(header)]  # trailing empty fields (green 2013-2014 rows end in ",,")
                 if len(row) != len(header):
