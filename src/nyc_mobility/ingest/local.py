@@ -11,7 +11,6 @@ A file that cannot be landed is a :class:`~nyc_mobility.raw.RawFileError` naming
 from __future__ import annotations
 
 import gzip
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,13 @@ from pathlib import Path
 from nyc_mobility import raw
 from nyc_mobility.months import parse_month
 from nyc_mobility.raw import formats
-from nyc_mobility.raw.landing import missing_parents, readable_by_all, remove_empty
+from nyc_mobility.raw.landing import (
+    bounded_copy,
+    expansion_limit,
+    missing_parents,
+    readable_by_all,
+    remove_empty,
+)
 from nyc_mobility.raw.preflight import file_problem
 from nyc_mobility.sources import RawSource
 from nyc_mobility.sql_quoting import identifier
@@ -198,8 +203,12 @@ def _land_gzip_csv(
     plain = (work_dir or scratch) / path.name.removesuffix(".gz").removesuffix(".GZ")
     try:
         with gzip.open(path, "rb") as source, plain.open("wb") as target:
-            shutil.copyfileobj(source, target, 1 << 20)
+            bounded_copy(source, target, expansion_limit(path.stat().st_size), path)
+    except raw.RawFileError:
+        plain.unlink(missing_ok=True)
+        raise
     except (OSError, EOFError) as exc:
+        plain.unlink(missing_ok=True)
         raise raw.RawFileError(f"{path}: not a readable gzip file ({exc})") from None
     try:
         return raw.land_csv_as_parquet(plain, scratch, record, month, name=plain.name)

@@ -106,11 +106,19 @@ def csv_download(path: Path) -> dict[str, Any]:
 
     with open(path, "rb") as handle:
         gzipped = handle.read(2) == b"\x1f\x8b"
+    from nyc_mobility.raw.landing import MAX_RATIO, expansion_limit
+
+    limit = expansion_limit(path.stat().st_size) if gzipped else None
     try:
         with (gzip.open if gzipped else open)(path, "rb") as handle:
             head = handle.readline(1 << 16)
-            while handle.read(1 << 20):  # a truncated gzip stream fails here
-                pass
+            read = len(head)
+            while chunk := handle.read(1 << 20):  # a truncated gzip stream fails here
+                read += len(chunk)
+                if limit is not None and read > limit:
+                    raise InvalidContentError(
+                        f"the gzip stream expands beyond {limit:,} bytes ({MAX_RATIO}x its size): a decompression bomb"
+                    )
     except (OSError, EOFError) as exc:
         kind = "gzip file" if gzipped else "file"
         raise InvalidContentError(f"not a readable {kind} ({exc})") from None

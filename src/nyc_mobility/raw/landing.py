@@ -210,6 +210,27 @@ MAX_RATIO = 200
 MAX_ARCHIVE_BYTES = 64 << 30
 
 
+def expansion_limit(compressed_bytes: int) -> int:
+    """How far a compressed file of ``compressed_bytes`` may expand: the zip members' caps, for every
+    compressed format (a gzipped CSV too)."""
+    return min(MAX_MEMBER_BYTES, MAX_RATIO * max(compressed_bytes, 1))
+
+
+def bounded_copy(source, target, limit: int, name: object) -> int:
+    """Copy a decompressing stream into ``target`` while it stays within ``limit`` bytes, else a
+    :class:`RawFileError` naming the file (a decompression bomb never reaches the disk whole)."""
+    written = 0
+    while chunk := source.read(1 << 20):
+        written += len(chunk)
+        if written > limit:
+            raise RawFileError(
+                f"{name}: expands beyond {limit:,} bytes ({MAX_RATIO}x its compressed size, at most "
+                f"{MAX_MEMBER_BYTES >> 30} GiB): refused as a decompression bomb"
+            )
+        target.write(chunk)
+    return written
+
+
 def land_csv_archive(
     zip_path: Path, raw_dir: Path, source: RawSource | str, month: str, *, only_month: bool = False
 ) -> list[Path]:
