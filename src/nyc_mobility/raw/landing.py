@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -210,6 +211,12 @@ MAX_RATIO = 200
 MAX_ARCHIVE_BYTES = 64 << 30
 
 
+# What reading one zip member can raise when the member is not plain deflate/stored data the archive
+# describes: encrypted (RuntimeError), Deflate64 and other methods (NotImplementedError), corrupt
+# data (BadZipFile on a CRC, zlib.error, EOFError).
+ZIP_MEMBER_ERRORS = (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error)
+
+
 def expansion_limit(compressed_bytes: int) -> int:
     """How far a compressed file of ``compressed_bytes`` may expand: the zip members' caps, for every
     compressed format (a gzipped CSV too)."""
@@ -224,8 +231,8 @@ def bounded_copy(source, target, limit: int, name: object) -> int:
         written += len(chunk)
         if written > limit:
             raise RawFileError(
-                f"{name}: expands beyond {limit:,} bytes ({MAX_RATIO}x its compressed size, at most "
-                f"{MAX_MEMBER_BYTES >> 30} GiB): refused as a decompression bomb"
+                f"{name}: expands beyond {limit:,} bytes (at most {MAX_RATIO}x its compressed size and "
+                f"{MAX_MEMBER_BYTES >> 30} GiB): refused as a decompression bomb (a possible zip bomb)"
             )
         target.write(chunk)
     return written
@@ -245,7 +252,9 @@ def land_csv_archive(
     zip_path = Path(zip_path)
     stamp = month.replace("-", "")
     with tempfile.TemporaryDirectory(prefix="nyc-mobility-unzip-") as tmp:
-        budget = [MAX_ARCHIVE_BYTES]
+        # the whole archive, nested zips and all, may expand no more than one member may: nesting
+        # levels each under the ratio must not multiply it (76 KB once became 1.27 GB, 16,600x)
+        budget = [min(MAX_ARCHIVE_BYTES, MAX_RATIO * max(zip_path.stat().st_size, 1))]
         csvs = _extract_trip_csvs(zip_path, Path(tmp), stamp if only_month else None, budget=budget)
         if not csvs:
             what = f"trip CSV for {month}" if only_month else "trip CSV"
@@ -279,16 +288,11 @@ def _extract_member(
             f"{info.compress_size:,} (over the cap for one member: refused as a possible zip bomb)"
         )
     dest.parent.mkdir(parents=True, exist_ok=True)
-    written = 0
-    with archive.open(info) as source, dest.open("wb") as out:
-        for block in iter(lambda: source.read(1 << 20), b""):
-            written += len(block)
-            if written > limit:
-                raise RawFileError(
-                    f"{zip_path}: member {info.filename} expands beyond {limit:,} bytes "
-                    "(refused as a possible zip bomb)"
-                )
-            out.write(block)
+    try:
+        with archive.open(info) as source, dest.open("wb") as out:
+            written = bounded_copy(source, out, limit, f"{zip_path}: member {info.filename}")
+    except ZIP_MEMBER_ERRORS as exc:
+        raise RawFileError(f"{zip_path}: member {info.filename} cannot be read ({exc})") from None
     budget[0] -= written
     return dest
 

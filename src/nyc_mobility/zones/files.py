@@ -15,13 +15,21 @@ import zipfile
 from pathlib import Path
 
 from nyc_mobility import sources
-from nyc_mobility.raw.landing import RawFileError, atomic_path
+from nyc_mobility.raw.landing import (
+    ZIP_MEMBER_ERRORS,
+    RawFileError,
+    atomic_path,
+    bounded_copy,
+    expansion_limit,
+)
 from nyc_mobility.raw.layout import static_file
 from nyc_mobility.raw.preflight import FileProblem
 from nyc_mobility.sources import RawSource
 from nyc_mobility.zones.grid import grid_path, is_current, write_grid
 
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx")
+# The official zone shapefile's largest part is about 1 MB; a part of a GiB is not a zone shapefile.
+MAX_SHAPEFILE_PART_BYTES = 1 << 30
 
 
 def zones_source() -> RawSource:
@@ -78,7 +86,14 @@ def land_zone_shapes(zip_path: Path, raw_dir: Path) -> Path:
             if not any(m.lower().endswith(".shp") for m in members):
                 raise RawFileError(f"{zip_path}: the archive holds no .shp shapefile")
             for member in members:
-                (staging / f"{shapefile.stem}{Path(member).suffix.lower()}").write_bytes(archive.read(member))
+                info = archive.getinfo(member)
+                limit = min(expansion_limit(info.compress_size), MAX_SHAPEFILE_PART_BYTES)
+                part = staging / f"{shapefile.stem}{Path(member).suffix.lower()}"
+                try:
+                    with archive.open(info) as source, part.open("wb") as out:
+                        bounded_copy(source, out, limit, f"{zip_path}: member {member}")
+                except ZIP_MEMBER_ERRORS as exc:
+                    raise RawFileError(f"{zip_path}: member {member} cannot be read ({exc})") from None
         write_zone_grid(zip_path, staging / shapefile.name)
         previous = target.with_name(f".{target.name}.old")
         shutil.rmtree(previous, ignore_errors=True)
