@@ -39,7 +39,7 @@ build_definitions.__signature__ = _signature()  # type: ignore[attr-defined]
 def definitions_from_settings(settings: Settings) -> dg.Definitions:
     """The definitions, without the warnings Dagster prints about APIs we use knowingly (the
     single-run backfill policy is beta; the time-partition freshness checks are superseded by freshness
-    policies, which cannot express them, see ops/freshness.py): they were repeated on every load and
+    policies, which cannot express them, see defs/freshness.py): they were repeated on every load and
     step of every run."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=dg.BetaWarning, message=r".*backfill_policy")
