@@ -68,7 +68,12 @@ def _number(text: str) -> float | None:
 
 def trips_per_day(path: Path) -> dict[tuple[str, str], float]:
     """(month, licence class) -> trips per day, from one landed copy of the report."""
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+    return trips_per_day_of(path.read_text(encoding="utf-8-sig"))
+
+
+def trips_per_day_of(text: str) -> dict[tuple[str, str], float]:
+    """(month, licence class) -> trips per day, from the text of a copy of the report."""
+    reader = csv.DictReader(io.StringIO(text))
     found = {}
     for row in reader:
         row = {(k or "").strip(): (v or "") for k, v in row.items()}
@@ -89,11 +94,16 @@ def publisher_trips(raw_dir: Path, mode: str, month: str) -> PublisherTrips | No
     if not copies:
         return None
     copy_date, path = max(copies.items())
-    per_day = trips_per_day(path)
     classes = trip_source.report_license_classes
+    trips = month_trips(trips_per_day(path), classes, month)
+    return None if trips is None else PublisherTrips(mode, month, trips, classes, copy_date)
+
+
+def month_trips(per_day: dict[tuple[str, str], float], classes: tuple[str, ...], month: str) -> int | None:
+    """The report's trips of ``classes`` in ``month``: trips per day summed over the classes it states,
+    times the days of the month (None: it states none of them)."""
     values = [per_day.get((month, c)) for c in classes]
     if all(v is None for v in values):
         return None
     day = parse_month(month)
-    days = calendar.monthrange(day.year, day.month)[1]
-    return PublisherTrips(mode, month, round(sum(v or 0 for v in values) * days), classes, copy_date)
+    return round(sum(v or 0 for v in values) * calendar.monthrange(day.year, day.month)[1])

@@ -66,9 +66,10 @@ def signature(settings: Settings) -> str:
 def report_fingerprint(settings: Settings) -> str:
     """The latest landed copy of the TLC's monthly report ('' when none): a new copy is reconciled
     by building the latest month again (the reconciliation table covers every month)."""
-    from nyc_mobility import raw, sources
+    from nyc_mobility import raw
+    from nyc_mobility.raw.publisher import report_source
 
-    report = next((s for s in sources.static() if s.landing == "report"), None)
+    report = report_source()
     copies = raw.report_copies(settings.raw_dir, report) if report is not None else {}
     if not copies:
         return ""

@@ -14,10 +14,8 @@ outside the table takes the nearest month the table has for that mode.
 from __future__ import annotations
 
 import bisect
-import calendar
 import csv
 import functools
-import io
 import sys
 from pathlib import Path
 
@@ -55,25 +53,18 @@ def _index(month: str) -> int:
 
 
 def from_report(text: str) -> list[dict[str, str]]:
-    """The table's rows (month, trips per mode) from the text of a report copy."""
+    """The table's rows (month, trips per mode) from the text of a report copy, read as the raw
+    months' reconciliation reads it (nyc_mobility.raw.publisher)."""
     from nyc_mobility import sources
+    from nyc_mobility.raw.publisher import month_trips, trips_per_day_of
 
-    classes = {c: s.mode for s in sources.trips() if s.mode for c in s.report_license_classes}
-    per_month: dict[str, dict[str, float]] = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-        mode = classes.get(row.get("License Class", ""))
-        value = row.get("Trips Per Day", "").replace(",", "")
-        if mode is None or value in ("", "-"):
-            continue
-        month = row["Month/Year"]
-        days = calendar.monthrange(int(month[:4]), int(month[5:7]))[1]
-        per_month.setdefault(month, {}).setdefault(mode, 0.0)
-        per_month[month][mode] += float(value) * days
-    return [
-        {"month": month, **{mode: str(round(v[mode])) if mode in v else "" for mode in MODES}}
-        for month, v in sorted(per_month.items())
-    ]
+    per_day = trips_per_day_of(text)
+    classes = {s.mode: s.report_license_classes for s in sources.trips() if s.mode in MODES}
+    rows = []
+    for month in sorted({month for month, _class in per_day}):
+        trips = {mode: month_trips(per_day, classes[mode], month) for mode in MODES}
+        rows.append({"month": month, **{m: "" if n is None else str(n) for m, n in trips.items()}})
+    return rows
 
 
 if __name__ == "__main__":
