@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,8 +68,15 @@ def _number(text: str) -> float | None:
 
 
 def trips_per_day(path: Path) -> dict[tuple[str, str], float]:
-    """(month, licence class) -> trips per day, from one landed copy of the report."""
-    return trips_per_day_of(path.read_text(encoding="utf-8-sig"))
+    """(month, licence class) -> trips per day, from one landed copy of the report (read once per
+    file version: a backfill checks every month of every source against the same copy)."""
+    stat = path.stat()
+    return _trips_per_day(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _trips_per_day(path: str, _mtime_ns: int, _size: int) -> dict[tuple[str, str], float]:
+    return trips_per_day_of(Path(path).read_text(encoding="utf-8-sig"))
 
 
 def trips_per_day_of(text: str) -> dict[tuple[str, str], float]:
